@@ -1,0 +1,38 @@
+//! `about`: what the loaded dataset is, how big, how fresh, and which exact file.
+
+use super::{Reply, Section, footer};
+use crate::date::DateSpan;
+use crate::dataset::Dataset;
+
+pub fn answer(data: &Dataset) -> Reply {
+    let story = &data.story;
+    let counts = format!(
+        "{} claims, {} characterisations, {} claimants, {} outlets, {} quantities, {} stages",
+        data.claims.len(),
+        data.characterisations.len(),
+        data.claimants.len(),
+        data.outlets.len(),
+        data.quantities.len(),
+        data.stages.len()
+    );
+    let mut lead = Vec::new();
+    if !story.description.is_empty() {
+        lead.push(story.description.clone());
+    }
+    lead.extend([
+        format!("Story id: {}", story.id),
+        format!("Period: {}", DateSpan(story.period.0, story.period.1)),
+        format!("Contents: {counts}"),
+        format!("Last reviewed: {}", story.last_reviewed),
+        format!("Maintainers: {}", if story.maintainers.is_empty() { "none listed".to_string() } else { story.maintainers.join(", ") }),
+        format!("File: {} ({} bytes), version {}", data.source.path.display(), data.source.bytes, data.source.version),
+        format!("SHA-256: {}", data.source.checksum),
+    ]);
+    Reply {
+        title: format!("About — {}", story.title),
+        lead,
+        sections: Vec::<Section>::new(),
+        sentence: None,
+        footer: footer(data),
+    }
+}

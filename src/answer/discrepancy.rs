@@ -1,0 +1,522 @@
+//! `discrepancy [quantity | stage]`: every disagreement in the data, found by computation.
+//!
+//! Nothing here is typed in by editors: two standing claims about the same quantity and stage
+//! (or the same period, or the story as a whole) that no single true value could satisfy are a
+//! discrepancy; so are stated totals that do not add up, events dated differently, and
+//! different stances on one topic. Editorial notes attach to the discrepancies they explain.
+
+use std::collections::HashMap;
+
+use super::total::{StageSum, Who, compare_with_sum, stage_figures, stage_sum, stages_within};
+use super::{CitationRef, Entry, Reply, Section, citation_ref, footer};
+use crate::dataset::{Claim, Dataset, Scope, join_and};
+use crate::error::LookupError;
+use crate::figure::{Figure, thousands};
+
+/// What kind of disagreement, most important first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DiscrepancyKind {
+    /// Parties to the story give figures that cannot both be right.
+    BetweenParties,
+    /// Claimants on the same side, or reports of the same claimant, disagree.
+    WithinSide,
+    /// Parties describe the same thing in conflicting words.
+    Characterisation,
+    /// A stated total does not equal the sum of the stage figures it covers.
+    TotalVsStages,
+    /// An outlet's own figure disagrees with the parties'.
+    OutletFigure,
+    /// The same event is dated differently.
+    Dates,
+    /// The figures are compatible but stated with different precision ("more than 6,000" vs 6,057).
+    Precision,
+}
+
+impl DiscrepancyKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            DiscrepancyKind::BetweenParties => "between the parties",
+            DiscrepancyKind::WithinSide => "within one side",
+            DiscrepancyKind::Characterisation => "characterisation",
+            DiscrepancyKind::TotalVsStages => "total vs stage figures",
+            DiscrepancyKind::OutletFigure => "outlet's own figure",
+            DiscrepancyKind::Dates => "dates",
+            DiscrepancyKind::Precision => "precision",
+        }
+    }
+}
+
+/// One computed disagreement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discrepancy {
+    pub kind: DiscrepancyKind,
+    pub quantity: Option<usize>,
+    pub scope: Option<Scope>,
+    pub topic: Option<usize>,
+    /// "Stage 5 (final): 1,245 vs 1,248 bodies handed to Ukraine".
+    pub headline: String,
+    /// Who said what, and where the gap comes from.
+    pub details: Vec<String>,
+    /// Largest minus smallest, when the figures are exact.
+    pub difference: Option<i64>,
+    /// Claim indices involved (characterisation indices for `Characterisation`).
+    pub claims: Vec<usize>,
+    /// Editorial notes attached by the data's editors.
+    pub notes: Vec<String>,
+    /// Each position in the disagreement: who says what, with sources.
+    pub positions: Vec<Entry>,
+    /// Sources of the editorial notes.
+    pub note_citations: Vec<CitationRef>,
+}
+
+/// Every discrepancy in the dataset, most important first.
+pub fn discrepancies(data: &Dataset) -> Vec<Discrepancy> {
+    let mut found = Vec::new();
+    figure_conflicts(data, &mut found);
+    totals_vs_stages(data, &mut found);
+    dating_conflicts(data, &mut found);
+    characterisation_conflicts(data, &mut found);
+    attach_editorial_notes(data, &mut found);
+    found.sort_by_key(|d| (d.kind, scope_rank(data, d.scope), d.quantity));
+    found
+}
+
+/// Totals first (they are what copy quotes), then stages in order, then whole-story figures.
+fn scope_rank(data: &Dataset, scope: Option<Scope>) -> (u8, usize) {
+    match scope {
+        Some(Scope::Period(from, _)) => (0, usize::from(from.month) * 32 + usize::from(from.day)),
+        Some(Scope::Stage(s)) => (1, s),
+        Some(Scope::Whole) => (2, 0),
+        None => (3, data.stages.len()),
+    }
+}
+
+fn claims_by_group(data: &Dataset) -> Vec<((usize, Scope), Vec<usize>)> {
+    let mut groups: HashMap<(usize, Scope), Vec<usize>> = HashMap::new();
+    let mut order = Vec::new();
+    for (i, claim) in data.claims.iter().enumerate() {
+        if !claim.status.stands() {
+            continue;
+        }
+        let key = (claim.quantity, claim.scope);
+        let group = groups.entry(key).or_default();
+        if group.is_empty() {
+            order.push(key);
+        }
+        group.push(i);
+    }
+    order.into_iter().map(|k| (k, groups.remove(&k).unwrap_or_default())).collect()
+}
+
+/// Different values for the same quantity and scope.
+fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
+    for ((q, scope), members) in claims_by_group(data) {
+        if members.len() < 2 {
+            continue;
+        }
+        let claims: Vec<&Claim> = members.iter().map(|&i| &data.claims[i]).collect();
+        // Distinct figures, in order of first appearance, each with the claims giving it.
+        let mut distinct: Vec<(Figure, Vec<&Claim>)> = Vec::new();
+        for claim in &claims {
+            match distinct.iter_mut().find(|(f, _)| *f == claim.figure) {
+                Some((_, list)) => list.push(claim),
+                None => distinct.push((claim.figure, vec![claim])),
+            }
+        }
+        if distinct.len() < 2 {
+            continue;
+        }
+        let conflicting = |a: &Claim, b: &Claim| !a.figure.compatible_with(&b.figure);
+        let pairs: Vec<(&Claim, &Claim)> = claims
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| claims[i + 1..].iter().map(move |b| (*a, *b)))
+            .filter(|(a, b)| conflicting(a, b))
+            .collect();
+        let party = |c: &Claim| !data.sides[data.side_of(c)].is_outlet;
+        let kind = if pairs.is_empty() {
+            DiscrepancyKind::Precision
+        } else if pairs.iter().any(|(a, b)| party(a) && party(b) && data.side_of(a) != data.side_of(b)) {
+            DiscrepancyKind::BetweenParties
+        } else if pairs.iter().any(|(a, b)| party(a) && party(b)) {
+            DiscrepancyKind::WithinSide
+        } else {
+            DiscrepancyKind::OutletFigure
+        };
+        let quantity = &data.quantities[q];
+        let values: Vec<String> = distinct.iter().map(|(f, _)| f.to_string()).collect();
+        let headline = format!("{}: {} — {}", scope_label(data, scope), values.join(" vs "), quantity.label);
+        let positions = distinct.iter().map(|(f, list)| position(data, f.with_unit(&quantity.unit), list)).collect();
+        let mut details = Vec::new();
+        let exact: Vec<i64> = distinct.iter().filter(|(f, _)| f.is_exact()).map(|(f, _)| f.value).collect();
+        let difference = (exact.len() >= 2).then(|| exact.iter().max().unwrap_or(&0) - exact.iter().min().unwrap_or(&0));
+        if let Some(diff) = difference {
+            details.push(format!("Difference: {}.", thousands(diff)));
+        }
+        if kind == DiscrepancyKind::BetweenParties && matches!(scope, Scope::Period(..)) {
+            let officials: Vec<&Claim> = claims.iter().copied().filter(|c| party(c) && c.figure.is_exact()).collect();
+            details.extend(explain_total_gap(data, &officials));
+        }
+        found.push(Discrepancy {
+            kind,
+            quantity: Some(q),
+            scope: Some(scope),
+            topic: None,
+            headline,
+            details,
+            difference,
+            claims: members,
+            notes: Vec::new(),
+            positions,
+            note_citations: Vec::new(),
+        });
+    }
+}
+
+/// Where the gap between two parties' exact totals for one period comes from, stage by stage.
+pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(a) = totals.first() else { return out };
+    let Some(b) = totals.iter().find(|c| data.side_of(c) != data.side_of(a) && c.figure != a.figure) else {
+        return out;
+    };
+    let Scope::Period(from, to) = a.scope else { return out };
+    let q = a.quantity;
+    let (side_a, side_b) = (data.side_of(a), data.side_of(b));
+    let gap = b.figure.value - a.figure.value;
+    let unit = &data.quantities[q].unit;
+    let mut explained = 0;
+    let mut covered = true;
+    let mut where_: Vec<String> = Vec::new();
+    for (s, stage) in data.stages.iter().enumerate() {
+        if stage.when.date < from || stage.when.last_day() > to {
+            continue;
+        }
+        let fa = stage_figures(data, q, Who::Side(side_a), s);
+        let fb = stage_figures(data, q, Who::Side(side_b), s);
+        match (fa.first(), fb.first()) {
+            (Some(x), Some(y)) if x.figure.is_exact() && y.figure.is_exact() => {
+                let d = y.figure.value - x.figure.value;
+                if d != 0 {
+                    explained += d;
+                    where_.push(format!("{} ({} vs {})", stage.name, x.figure, y.figure));
+                }
+            }
+            _ => covered = false,
+        }
+    }
+    let names = format!(
+        "{}'s {} and {}'s {}",
+        data.sides[side_a].name, a.figure, data.sides[side_b].name, b.figure
+    );
+    if covered && explained == gap && !where_.is_empty() {
+        out.push(format!(
+            "The gap of {} {unit} between {names} lies entirely in {}; all other stage figures agree.",
+            thousands(gap.abs()),
+            join_and(&where_)
+        ));
+    } else if !where_.is_empty() {
+        out.push(format!(
+            "Of the gap of {} {unit} between {names}, {} comes from {}; the rest is not explained by stage figures.",
+            thousands(gap.abs()),
+            thousands(explained.abs()),
+            join_and(&where_)
+        ));
+    } else if covered {
+        out.push(format!("The stage figures agree; they do not explain the gap between {names}."));
+    }
+    out
+}
+
+/// Stated totals that the same side's stage figures do not add up to; outlets' running totals
+/// that match no party's stage figures.
+fn totals_vs_stages(data: &Dataset, found: &mut Vec<Discrepancy>) {
+    for (i, claim) in data.claims.iter().enumerate() {
+        let Scope::Period(from, to) = claim.scope else { continue };
+        if !claim.status.stands() {
+            continue;
+        }
+        let stage_count = stages_within(data, from, to);
+        if stage_count == 0 {
+            continue;
+        }
+        let side = data.side_of(claim);
+        let candidates: Vec<usize> = if data.sides[side].is_outlet {
+            (0..data.sides.len()).filter(|&s| !data.sides[s].is_outlet).collect()
+        } else {
+            vec![side]
+        };
+        let sums: Vec<(usize, StageSum)> = candidates
+            .into_iter()
+            .map(|s| (s, stage_sum(data, claim.quantity, Who::Side(s), Some((from, to)))))
+            .filter(|(_, sum)| sum.parts.len() == stage_count && sum.figure.is_some())
+            .collect();
+        if sums.is_empty() || sums.iter().any(|(_, sum)| sum.figure.is_some_and(|f| f.compatible_with(&claim.figure))) {
+            continue;
+        }
+        let unit = &data.quantities[claim.quantity].unit;
+        let details: Vec<String> = sums
+            .iter()
+            .filter_map(|(s, sum)| compare_with_sum(data, claim, sum, stage_count).map(|t| format!("Against {}'s stage figures: {t}.", data.sides[*s].name)))
+            .collect();
+        let sums_text: Vec<String> = sums.iter().filter_map(|(s, sum)| sum.figure.map(|f| format!("{} from {}'s stages", f, data.sides[*s].name))).collect();
+        let difference = match (claim.figure.is_exact(), sums.first().and_then(|(_, s)| s.figure)) {
+            (true, Some(f)) if f.is_exact() => Some((claim.figure.value - f.value).abs()),
+            _ => None,
+        };
+        let mut involved = vec![i];
+        for (_, sum) in &sums {
+            involved.extend(sum.parts.iter().filter_map(|(_, c)| data.claim_index(&c.id)));
+        }
+        found.push(Discrepancy {
+            kind: if data.sides[side].is_outlet {
+                DiscrepancyKind::OutletFigure
+            } else {
+                DiscrepancyKind::TotalVsStages
+            },
+            quantity: Some(claim.quantity),
+            scope: Some(claim.scope),
+            topic: None,
+            headline: format!(
+                "{}: {} says {}; the stage figures add up to {} — {}",
+                scope_label(data, claim.scope),
+                data.claimant_names(&claim.claimants),
+                claim.figure.with_unit(unit),
+                sums_text.join(" and "),
+                data.quantities[claim.quantity].label
+            ),
+            details,
+            difference,
+            claims: involved,
+            notes: Vec::new(),
+            positions: vec![position(data, claim.figure.with_unit(unit), &[claim])],
+            note_citations: Vec::new(),
+        });
+    }
+}
+
+/// Claims that date their stage differently from the stage's own date.
+fn dating_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
+    for (s, stage) in data.stages.iter().enumerate() {
+        let off: Vec<(usize, &Claim)> = data
+            .claims
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.scope == Scope::Stage(s) && c.event_date.is_some_and(|d| d != stage.when.date))
+            .collect();
+        if off.is_empty() {
+            continue;
+        }
+        let positions = off
+            .iter()
+            .map(|(_, c)| {
+                let date = c.event_date.map(|d| d.to_string()).unwrap_or_default();
+                position(data, format!("dates it {date}"), &[c])
+            })
+            .collect();
+        found.push(Discrepancy {
+            kind: DiscrepancyKind::Dates,
+            quantity: None,
+            scope: Some(Scope::Stage(s)),
+            topic: None,
+            headline: format!("{}: dated {} in the data, differently by {} claim(s)", stage.name, stage.when, off.len()),
+            details: Vec::new(),
+            difference: None,
+            claims: off.iter().map(|(i, _)| *i).collect(),
+            notes: Vec::new(),
+            positions,
+            note_citations: Vec::new(),
+        });
+    }
+}
+
+/// Different stances on one topic.
+fn characterisation_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
+    for (t, topic) in data.topics.iter().enumerate() {
+        let members: Vec<usize> = (0..data.characterisations.len())
+            .filter(|&i| data.characterisations[i].topic == t && data.characterisations[i].status.stands())
+            .collect();
+        let mut stances: Vec<(&str, Vec<usize>)> = Vec::new();
+        for &i in &members {
+            let c = &data.characterisations[i];
+            match stances.iter_mut().find(|(s, _)| *s == c.stance) {
+                Some((_, list)) => list.push(i),
+                None => stances.push((&c.stance, vec![i])),
+            }
+        }
+        if stances.len() < 2 {
+            continue;
+        }
+        let positions = stances
+            .iter()
+            .map(|(stance, list)| {
+                let mut who: Vec<usize> = Vec::new();
+                let mut details = Vec::new();
+                let mut citations = Vec::new();
+                for &i in list {
+                    let c = &data.characterisations[i];
+                    who.extend(c.claimants.iter().filter(|x| !who.contains(x)).copied().collect::<Vec<_>>());
+                    details.push(format!("{} ({}, {}): {}", data.claimant_names(&c.claimants), c.id, c.said, c.summary));
+                    citations.extend(c.citations.iter().map(|ci| citation_ref(data, ci)));
+                }
+                Entry {
+                    who: data.claimant_names(&who),
+                    what: format!("“{stance}”"),
+                    details,
+                    status: None,
+                    citations,
+                    claim_id: None,
+                }
+            })
+            .collect();
+        let labels: Vec<String> = stances
+            .iter()
+            .map(|(stance, list)| {
+                let mut who: Vec<usize> = Vec::new();
+                for &i in list {
+                    for &c in &data.characterisations[i].claimants {
+                        if !who.contains(&c) {
+                            who.push(c);
+                        }
+                    }
+                }
+                format!("“{stance}” ({})", data.claimant_names(&who))
+            })
+            .collect();
+        found.push(Discrepancy {
+            kind: DiscrepancyKind::Characterisation,
+            quantity: None,
+            scope: None,
+            topic: Some(t),
+            headline: format!("{} {}", topic.question, labels.join(" vs ")),
+            details: Vec::new(),
+            difference: None,
+            claims: members,
+            notes: Vec::new(),
+            positions,
+            note_citations: Vec::new(),
+        });
+    }
+}
+
+fn attach_editorial_notes(data: &Dataset, found: &mut [Discrepancy]) {
+    for note in &data.editorial_notes {
+        for d in found.iter_mut().filter(|d| d.kind != DiscrepancyKind::Characterisation) {
+            if note.claims.iter().all(|c| d.claims.contains(c)) {
+                let mut text = note.text.clone();
+                if let Some(c) = &note.citation {
+                    text.push_str(&format!(" ({})", data.outlets[c.outlet].name));
+                    d.note_citations.push(citation_ref(data, c));
+                }
+                d.notes.push(text);
+            }
+        }
+    }
+}
+
+/// One side of a disagreement: who gives this figure, in which claims, reported where.
+fn position(data: &Dataset, what: String, claims: &[&Claim]) -> Entry {
+    let mut who: Vec<usize> = Vec::new();
+    let mut citations: Vec<CitationRef> = Vec::new();
+    for claim in claims {
+        who.extend(claim.claimants.iter().filter(|c| !who.contains(c)).copied().collect::<Vec<_>>());
+        for c in &claim.citations {
+            if !citations.iter().any(|x| x.url == c.url) {
+                citations.push(citation_ref(data, c));
+            }
+        }
+    }
+    let ids: Vec<String> = claims.iter().map(|c| format!("{} (said {})", c.id, c.said)).collect();
+    let unconfirmed = claims.iter().all(|c| c.status != crate::dataset::Status::Current);
+    Entry {
+        who: data.claimant_names(&who),
+        what,
+        details: vec![ids.join(", ")],
+        status: unconfirmed.then(|| "unconfirmed".to_string()),
+        citations,
+        claim_id: None,
+    }
+}
+
+fn scope_label(data: &Dataset, scope: Scope) -> String {
+    match scope {
+        Scope::Stage(s) => format!("{} ({})", data.stages[s].name, data.stages[s].when),
+        Scope::Period(from, to) => format!("Total, {}", crate::date::DateSpan(from, to)),
+        Scope::Whole => "Overall".to_string(),
+    }
+}
+
+pub fn answer(data: &Dataset, quantity: Option<&str>, stage: Option<&str>) -> Result<Reply, LookupError> {
+    let quantity = quantity.map(|q| data.find_quantity(q)).transpose()?;
+    let stage = stage.map(|s| data.find_stage(s)).transpose()?;
+    let all = discrepancies(data);
+    let selected: Vec<&Discrepancy> = all
+        .iter()
+        .filter(|d| quantity.is_none_or(|q| d.quantity == Some(q)))
+        .filter(|d| {
+            stage.is_none_or(|s| match d.scope {
+                Some(Scope::Stage(x)) => x == s,
+                Some(Scope::Period(from, to)) => {
+                    let when = data.stages[s].when;
+                    when.date >= from && when.last_day() <= to
+                }
+                _ => false,
+            })
+        })
+        .collect();
+    let mut sections = Vec::new();
+    for d in &selected {
+        let mut notes = vec![format!("Kind: {}.", d.kind.label())];
+        notes.extend(d.details.iter().cloned());
+        notes.extend(d.notes.iter().map(|n| format!("Editor's note: {n}")));
+        let mut entries = d.positions.clone();
+        if !d.note_citations.is_empty() {
+            entries.push(Entry {
+                who: "Editor's note sources".to_string(),
+                what: String::new(),
+                details: Vec::new(),
+                status: None,
+                citations: d.note_citations.clone(),
+                claim_id: None,
+            });
+        }
+        sections.push(Section {
+            heading: d.headline.clone(),
+            entries,
+            notes,
+        });
+    }
+    let filter = match (quantity, stage) {
+        (Some(q), _) => format!(" — {}", data.quantities[q].label),
+        (None, Some(s)) => format!(" — {}", data.stages[s].name),
+        _ => String::new(),
+    };
+    let lead = vec![if selected.is_empty() {
+        "No disagreements found: every standing claim agrees.".to_string()
+    } else {
+        format!("{} disagreement(s), most important first.", selected.len())
+    }];
+    Ok(Reply {
+        title: format!("Discrepancies{filter}"),
+        lead,
+        sentence: selected.first().and_then(|d| sentence_for(data, d)),
+        sections,
+        footer: footer(data),
+    })
+}
+
+/// The paste-ready sentence for the top discrepancy: each party's figure, attributed.
+fn sentence_for(data: &Dataset, d: &Discrepancy) -> Option<String> {
+    if d.kind == DiscrepancyKind::Characterisation {
+        return None;
+    }
+    let mut claims: Vec<&Claim> = d.claims.iter().map(|&i| &data.claims[i]).filter(|c| Some(c.scope) == d.scope).collect();
+    claims.sort_by_key(|c| (data.sides[data.side_of(c)].is_outlet, data.side_of(c)));
+    let mut one_each: Vec<&Claim> = Vec::new();
+    for c in claims {
+        if !one_each.iter().any(|o| o.claimants[0] == c.claimants[0]) {
+            one_each.push(c);
+        }
+    }
+    super::attributed_sentence(data, &one_each)
+}

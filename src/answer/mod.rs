@@ -1,0 +1,227 @@
+//! Answers as plain data: what `/stage final` and `figures-bot ask stage final` both show.
+//!
+//! One file per command computes a [`Reply`] from a [`Dataset`]; renderers (Markdown here,
+//! Discord embeds in the bot) only lay it out.
+
+mod about;
+mod discrepancy;
+mod source;
+mod stage;
+mod timeline;
+mod total;
+
+pub use discrepancy::{Discrepancy, DiscrepancyKind, discrepancies};
+
+use crate::dataset::{Citation, Claim, Dataset, Scope, Status};
+use crate::date::Date;
+use crate::error::LookupError;
+use crate::figure::Figure;
+
+/// A question, with the names exactly as the user typed them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    Total { quantity: Option<String>, claimant: Option<String> },
+    Stage { stage: String },
+    Discrepancy { quantity: Option<String>, stage: Option<String> },
+    Source { claimant: String },
+    Timeline,
+    About,
+}
+
+impl Query {
+    /// The command's name, as on the command line and in Discord.
+    pub fn command(&self) -> &'static str {
+        match self {
+            Query::Total { .. } => "total",
+            Query::Stage { .. } => "stage",
+            Query::Discrepancy { .. } => "discrepancy",
+            Query::Source { .. } => "source",
+            Query::Timeline => "timeline",
+            Query::About => "about",
+        }
+    }
+}
+
+/// The commands, for help texts and suggestions.
+pub const COMMANDS: [&str; 6] = ["total", "stage", "discrepancy", "source", "timeline", "about"];
+
+/// A reply, ready for any renderer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub title: String,
+    /// Short paragraphs under the title.
+    pub lead: Vec<String>,
+    pub sections: Vec<Section>,
+    /// One attributed sentence an editor can paste into copy.
+    pub sentence: Option<String>,
+    /// Story title, version and review date.
+    pub footer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub heading: String,
+    pub entries: Vec<Entry>,
+    pub notes: Vec<String>,
+}
+
+/// One figure (or statement) with who said it, when, and where it was reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Who: "Vladimir Medinsky (RU)".
+    pub who: String,
+    /// What: "1,248 bodies", or a stance for characterisations.
+    pub what: String,
+    /// When and what it covers: "said 16 June 2025 · Stage 5 (final), 16 June 2025".
+    pub details: Vec<String>,
+    /// "unconfirmed", "superseded by RB25-F093", "retracted 1 July 2025: …".
+    pub status: Option<String>,
+    pub citations: Vec<CitationRef>,
+    pub claim_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitationRef {
+    pub outlet: String,
+    pub url: String,
+    pub published: Option<Date>,
+    pub quote: Option<String>,
+}
+
+/// Answers a query about one dataset. User mistakes (unknown names) come back as errors.
+pub fn answer(data: &Dataset, query: &Query) -> Result<Reply, LookupError> {
+    match query {
+        Query::Total { quantity, claimant } => total::answer(data, quantity.as_deref(), claimant.as_deref()),
+        Query::Stage { stage } => stage::answer(data, stage),
+        Query::Discrepancy { quantity, stage } => discrepancy::answer(data, quantity.as_deref(), stage.as_deref()),
+        Query::Source { claimant } => source::answer(data, claimant),
+        Query::Timeline => Ok(timeline::answer(data)),
+        Query::About => Ok(about::answer(data)),
+    }
+}
+
+// Shared pieces the commands build replies from.
+
+fn footer(data: &Dataset) -> String {
+    format!(
+        "{} · version {} · last reviewed {}",
+        data.story.title, data.source.version, data.story.last_reviewed
+    )
+}
+
+fn citation_ref(data: &Dataset, c: &Citation) -> CitationRef {
+    CitationRef {
+        outlet: data.outlets[c.outlet].name.clone(),
+        url: c.url.clone(),
+        published: c.published,
+        quote: c.quote.clone(),
+    }
+}
+
+fn status_text(data: &Dataset, status: &Status) -> Option<String> {
+    match status {
+        Status::Current => None,
+        Status::Unconfirmed => Some("unconfirmed".to_string()),
+        Status::Superseded { by } => Some(format!("superseded by {}", data.claims[*by].id)),
+        Status::Retracted { on, reason } => Some(format!("retracted {on}: {reason}")),
+    }
+}
+
+/// The figure with its unit and, where it differs, the original wording.
+fn figure_text(data: &Dataset, claim: &Claim) -> String {
+    let unit = &data.quantities[claim.quantity].unit;
+    let mut text = claim.figure.with_unit(unit);
+    if let Some(wording) = &claim.wording {
+        text.push_str(&format!(" (“{wording}”)"));
+    }
+    text
+}
+
+fn side_tag(data: &Dataset, claimant: usize) -> String {
+    let side = &data.sides[data.claimants[claimant].side];
+    format!("{} ({})", data.claimants[claimant].name, side.id)
+}
+
+/// An entry for one claim. `show_scope` adds what the figure covers (omit it when the section
+/// heading already says so).
+fn claim_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Entry {
+    let who: Vec<String> = claim.claimants.iter().map(|&c| side_tag(data, c)).collect();
+    let mut details = vec![format!("said {}", claim.said)];
+    if show_scope {
+        details.push(format!(
+            "{}: {}",
+            data.quantities[claim.quantity].label,
+            data.scope_text(claim.scope)
+        ));
+    }
+    if let Some(event) = claim.event_date {
+        details.push(format!("dates it {event}"));
+    }
+    if let Some(notes) = &claim.notes {
+        details.push(notes.clone());
+    }
+    Entry {
+        who: crate::dataset::join_and(&who),
+        what: figure_text(data, claim),
+        details,
+        status: status_text(data, &claim.status),
+        citations: claim.citations.iter().map(|c| citation_ref(data, c)).collect(),
+        claim_id: Some(claim.id.clone()),
+    }
+}
+
+/// "on 16 June 2025", "between 11 and 16 June 2025", or nothing for whole-story figures.
+fn scope_phrase(data: &Dataset, scope: Scope) -> String {
+    match scope {
+        Scope::Stage(s) => format!(" on {}", data.stages[s].when),
+        Scope::Period(from, to) if from == to => format!(" on {from}"),
+        Scope::Period(from, to) if (from.year, from.month) == (to.year, to.month) => {
+            format!(" between {} and {to}", from.day)
+        }
+        Scope::Period(from, to) => format!(" between {from} and {to}"),
+        Scope::Whole => String::new(),
+    }
+}
+
+/// "Ukraine's coordination headquarters says 1,245 bodies were handed to Ukraine on 16 June
+/// 2025; Russia's Defence Ministry puts the figure at 1,248." Claims that agree share a clause.
+fn attributed_sentence(data: &Dataset, claims: &[&Claim]) -> Option<String> {
+    let first = claims.first()?;
+    let quantity = &data.quantities[first.quantity];
+    // Group claimants that give the same figure, keeping first-seen order.
+    let mut groups: Vec<(Figure, Vec<usize>)> = Vec::new();
+    for claim in claims {
+        match groups.iter_mut().find(|(f, _)| *f == claim.figure) {
+            Some((_, who)) => who.extend(claim.claimants.iter().filter(|c| !who.contains(c)).copied().collect::<Vec<_>>()),
+            None => groups.push((claim.figure, claim.claimants.clone())),
+        }
+    }
+    let (figure, who) = &groups[0];
+    let verb = if who.len() > 1 { "say" } else { "says" };
+    let mut sentence = format!(
+        "{} {verb} {} {}{}",
+        data.claimant_names(who),
+        figure.with_unit(&quantity.unit),
+        quantity.verb_phrase,
+        scope_phrase(data, first.scope)
+    );
+    for (figure, who) in &groups[1..] {
+        let verb = if who.len() > 1 { "put" } else { "puts" };
+        sentence.push_str(&format!("; {} {verb} the figure at {figure}", data.claimant_names(who)));
+    }
+    sentence.push('.');
+    Some(capitalise(&sentence))
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Standing claims first, then by the order their sides and claimants appear in the file.
+fn sort_claims(data: &Dataset, claims: &mut [&Claim]) {
+    claims.sort_by_key(|c| (!c.status.stands(), data.side_of(c), c.claimants[0], c.said.date));
+}

@@ -1,0 +1,52 @@
+//! `source <claimant>`: everything one claimant said, in date order.
+
+use super::{Entry, Reply, Section, citation_ref, claim_entry, footer, status_text};
+use crate::dataset::Dataset;
+use crate::error::LookupError;
+
+pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
+    let c = data.find_claimant(query)?;
+    let claimant = &data.claimants[c];
+    let mut claims: Vec<_> = data.claims.iter().filter(|cl| cl.claimants.contains(&c)).collect();
+    claims.sort_by_key(|cl| cl.said.date);
+    let mut sections = Vec::new();
+    if !claims.is_empty() {
+        sections.push(Section {
+            heading: "Figures".to_string(),
+            entries: claims.iter().map(|cl| claim_entry(data, cl, true)).collect(),
+            notes: Vec::new(),
+        });
+    }
+    let mut statements: Vec<_> = data.characterisations.iter().filter(|ch| ch.claimants.contains(&c)).collect();
+    statements.sort_by_key(|ch| ch.said.date);
+    if !statements.is_empty() {
+        sections.push(Section {
+            heading: "Characterisations".to_string(),
+            entries: statements
+                .iter()
+                .map(|ch| Entry {
+                    who: data.topics[ch.topic].question.clone(),
+                    what: format!("“{}”", ch.stance),
+                    details: vec![format!("said {}", ch.said), ch.summary.clone()],
+                    status: status_text(data, &ch.status),
+                    citations: ch.citations.iter().map(|ci| citation_ref(data, ci)).collect(),
+                    claim_id: Some(ch.id.clone()),
+                })
+                .collect(),
+            notes: Vec::new(),
+        });
+    }
+    let mut about = vec![claimant.name.clone()];
+    about.extend(claimant.role.clone());
+    about.push(format!("side: {}", data.sides[claimant.side].name));
+    let mut lead = vec![about.join(" — ")];
+    lead.extend(claimant.notes.clone());
+    lead.push(format!("{} figure(s), {} characterisation(s).", claims.len(), statements.len()));
+    Ok(Reply {
+        title: format!("What {} said", claimant.name),
+        lead,
+        sections,
+        sentence: None,
+        footer: footer(data),
+    })
+}

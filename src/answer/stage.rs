@@ -1,0 +1,70 @@
+//! `stage <stage>`: every claimant's figures for one stage.
+
+use super::{Reply, Section, attributed_sentence, claim_entry, footer, sort_claims};
+use crate::dataset::{Claim, Dataset, Scope};
+use crate::error::LookupError;
+
+pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
+    let s = data.find_stage(query)?;
+    let stage = &data.stages[s];
+    let mut sections = Vec::new();
+    let mut sentence = None;
+    for (q, quantity) in data.quantities.iter().enumerate() {
+        let mut claims: Vec<&Claim> = data.claims.iter().filter(|c| c.quantity == q && c.scope == Scope::Stage(s)).collect();
+        if claims.is_empty() {
+            continue;
+        }
+        sort_claims(data, &mut claims);
+        let standing: Vec<&Claim> = claims.iter().copied().filter(|c| c.status.stands()).collect();
+        let mut notes = Vec::new();
+        let values: Vec<_> = standing.iter().map(|c| c.figure).collect();
+        if values.windows(2).any(|w| !w[0].compatible_with(&w[1])) {
+            notes.push("The figures disagree: see `discrepancy` for the difference.".to_string());
+        }
+        // The primary quantity's sentence leads; otherwise the first quantity with figures.
+        let primary = data.story.primary_quantity == Some(q);
+        if sentence.is_none() || primary {
+            sentence = attributed_sentence(data, &official_first(data, &standing));
+        }
+        sections.push(Section {
+            heading: capitalise_label(&quantity.label),
+            entries: claims.iter().map(|c| claim_entry(data, c, false)).collect(),
+            notes,
+        });
+    }
+    let mut lead = vec![format!("{}: {}.", stage.name, stage.when)];
+    if let Some(notes) = &stage.notes {
+        lead.push(notes.clone());
+    }
+    if sections.is_empty() {
+        lead.push("No figures are recorded for this stage.".to_string());
+    }
+    Ok(Reply {
+        title: format!("{} — {}", stage.name, stage.when),
+        lead,
+        sections,
+        sentence,
+        footer: footer(data),
+    })
+}
+
+/// For the paste-ready sentence: claims by the parties themselves before outlets' own figures,
+/// and one claim per claimant.
+fn official_first<'a>(data: &Dataset, claims: &[&'a Claim]) -> Vec<&'a Claim> {
+    let outlet_side = |c: &Claim| data.sides[data.side_of(c)].is_outlet;
+    let mut ordered: Vec<&Claim> = claims.iter().copied().filter(|c| !outlet_side(c)).collect();
+    if ordered.is_empty() {
+        ordered = claims.to_vec();
+    }
+    let mut seen = Vec::new();
+    ordered.retain(|c| {
+        let fresh = !seen.contains(&c.claimants[0]);
+        seen.push(c.claimants[0]);
+        fresh
+    });
+    ordered
+}
+
+pub(super) fn capitalise_label(label: &str) -> String {
+    super::capitalise(label)
+}

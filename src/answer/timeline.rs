@@ -1,0 +1,52 @@
+//! `timeline`: the stages in order, with each side's figure.
+
+use super::total::{Who, stage_figures};
+use super::{Entry, Reply, Section, citation_ref, footer};
+use crate::dataset::Dataset;
+
+pub fn answer(data: &Dataset) -> Reply {
+    let mut entries = Vec::new();
+    for (s, stage) in data.stages.iter().enumerate() {
+        let mut details = Vec::new();
+        let mut citations = Vec::new();
+        for (q, quantity) in data.quantities.iter().enumerate() {
+            let mut per_side = Vec::new();
+            for side in 0..data.sides.len() {
+                let figures = stage_figures(data, q, Who::Side(side), s);
+                let Some(first) = figures.first() else { continue };
+                let mut text = format!("{} {}", data.sides[side].name, first.figure);
+                if figures.iter().any(|c| c.figure != first.figure) {
+                    let others: Vec<String> = figures.iter().filter(|c| c.figure != first.figure).map(|c| c.figure.to_string()).collect();
+                    text.push_str(&format!(" (also {})", others.join(", ")));
+                }
+                per_side.push(text);
+                citations.extend(first.citations.first().map(|c| citation_ref(data, c)));
+            }
+            if !per_side.is_empty() {
+                details.push(format!("{}: {}", quantity.label, per_side.join(" · ")));
+            }
+        }
+        if details.is_empty() {
+            details.push("no figures recorded".to_string());
+        }
+        entries.push(Entry {
+            who: stage.name.clone(),
+            what: stage.when.to_string(),
+            details,
+            status: None,
+            citations,
+            claim_id: None,
+        });
+    }
+    Reply {
+        title: format!("Timeline — {}", data.story.title),
+        lead: vec![format!("{} stage(s) in order.", data.stages.len())],
+        sections: vec![Section {
+            heading: "Stages".to_string(),
+            entries,
+            notes: Vec::new(),
+        }],
+        sentence: None,
+        footer: footer(data),
+    }
+}

@@ -1,0 +1,263 @@
+//! `total [quantity] [claimant]`: each side's stated totals and the sum of its stage figures.
+
+use super::{Entry, Reply, Section, attributed_sentence, claim_entry, footer, sort_claims};
+use crate::dataset::{Claim, Dataset, Scope, join_and};
+use crate::date::Date;
+use crate::error::LookupError;
+use crate::figure::{Figure, thousands};
+
+/// Whose claims a total is computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Who {
+    Side(usize),
+    Claimant(usize),
+}
+
+impl Who {
+    fn includes(self, data: &Dataset, claim: &Claim) -> bool {
+        match self {
+            Who::Side(s) => data.side_of(claim) == s,
+            Who::Claimant(c) => claim.claimants.contains(&c),
+        }
+    }
+
+    fn name(self, data: &Dataset) -> &str {
+        match self {
+            Who::Side(s) => &data.sides[s].name,
+            Who::Claimant(c) => &data.claimants[c].name,
+        }
+    }
+}
+
+/// One side's (or claimant's) per-stage figures added up.
+#[derive(Debug)]
+pub(super) struct StageSum<'a> {
+    /// `None` when the figures mix lower and upper bounds and cannot be added.
+    pub figure: Option<Figure>,
+    /// The stage figures used, in stage order.
+    pub parts: Vec<(usize, &'a Claim)>,
+    /// Stages where the same side gives figures that disagree.
+    pub conflicts: Vec<String>,
+}
+
+/// The figure a side gives for one stage: its first standing claim, confirmed ones first.
+pub(super) fn stage_figures<'a>(data: &'a Dataset, quantity: usize, who: Who, stage: usize) -> Vec<&'a Claim> {
+    let mut claims: Vec<&Claim> = data
+        .claims
+        .iter()
+        .filter(|c| c.quantity == quantity && c.scope == Scope::Stage(stage) && c.status.stands() && who.includes(data, c))
+        .collect();
+    sort_claims(data, &mut claims);
+    claims.sort_by_key(|c| c.status != crate::dataset::Status::Current);
+    claims
+}
+
+/// Adds up `who`'s per-stage figures for stages within `within` (all stages if `None`).
+pub(super) fn stage_sum<'a>(data: &'a Dataset, quantity: usize, who: Who, within: Option<(Date, Date)>) -> StageSum<'a> {
+    let mut parts = Vec::new();
+    let mut conflicts = Vec::new();
+    for (s, stage) in data.stages.iter().enumerate() {
+        if let Some((from, to)) = within
+            && (stage.when.date < from || stage.when.last_day() > to)
+        {
+            continue;
+        }
+        let figures = stage_figures(data, quantity, who, s);
+        let Some(first) = figures.first() else { continue };
+        if let Some(other) = figures.iter().find(|c| !c.figure.compatible_with(&first.figure)) {
+            conflicts.push(format!(
+                "{}: {} ({}) and {} ({}) disagree; the sum uses {}",
+                stage.name, first.figure, first.id, other.figure, other.id, first.figure
+            ));
+        }
+        parts.push((s, *first));
+    }
+    let figure = parts
+        .iter()
+        .map(|(_, c)| c.figure)
+        .try_fold(None::<Figure>, |acc, f| match acc {
+            None => Ok(Some(f)),
+            Some(a) => a.checked_add(f).map(Some),
+        })
+        .ok()
+        .flatten();
+    StageSum { figure, parts, conflicts }
+}
+
+/// Stages that fall within a period.
+pub(super) fn stages_within(data: &Dataset, from: Date, to: Date) -> usize {
+    data.stages.iter().filter(|s| s.when.date >= from && s.when.last_day() <= to).count()
+}
+
+pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) -> Result<Reply, LookupError> {
+    let quantities: Vec<usize> = match quantity {
+        Some(q) => vec![data.find_quantity(q)?],
+        None => match data.story.primary_quantity {
+            Some(q) => vec![q],
+            None => (0..data.quantities.len()).filter(|&q| has_totals(data, q)).collect(),
+        },
+    };
+    let filter = match claimant {
+        None => None,
+        // A side's name ("Russia") is as natural a filter as a claimant's.
+        Some(name) => Some(match data.find_side(name) {
+            Ok(s) => Who::Side(s),
+            Err(_) => Who::Claimant(data.find_claimant(name)?),
+        }),
+    };
+    let mut sections = Vec::new();
+    let mut lead = Vec::new();
+    let mut sentence = None;
+    for &q in &quantities {
+        let quantity = &data.quantities[q];
+        let whos: Vec<Who> = match filter {
+            Some(who) => vec![who],
+            None => (0..data.sides.len()).map(Who::Side).collect(),
+        };
+        let mut side_totals: Vec<(Who, &Claim)> = Vec::new();
+        for who in whos {
+            let mut stated: Vec<&Claim> = data
+                .claims
+                .iter()
+                .filter(|c| c.quantity == q && matches!(c.scope, Scope::Period(..)) && who.includes(data, c))
+                .collect();
+            sort_claims(data, &mut stated);
+            let sum = stage_sum(data, q, who, None);
+            if stated.is_empty() && sum.parts.is_empty() {
+                continue;
+            }
+            let mut entries = Vec::new();
+            let mut notes = sum.conflicts.clone();
+            if !sum.parts.is_empty() {
+                entries.push(sum_entry(data, q, who, &sum));
+            }
+            for claim in &stated {
+                let mut entry = claim_entry(data, claim, true);
+                if let Scope::Period(from, to) = claim.scope
+                    && claim.status.stands()
+                {
+                    let within = stage_sum(data, q, who, Some((from, to)));
+                    if let Some(note) = compare_with_sum(data, claim, &within, stages_within(data, from, to)) {
+                        entry.details.push(note);
+                    }
+                    if claim.figure.is_exact() && !data.sides[data.side_of(claim)].is_outlet {
+                        side_totals.push((who, claim));
+                    }
+                }
+                entries.push(entry);
+            }
+            if stated.is_empty() {
+                notes.push(format!("{} states no total of its own.", who.name(data)));
+            }
+            sections.push(Section {
+                heading: format!("{} — {}", who.name(data), quantity.label),
+                entries,
+                notes,
+            });
+        }
+        // Where two parties state exact totals for the same period, compare them.
+        let mut official: Vec<&Claim> = Vec::new();
+        for (_, claim) in &side_totals {
+            if official.iter().all(|o| o.scope != claim.scope || data.side_of(o) != data.side_of(claim)) {
+                official.push(claim);
+            }
+        }
+        if let Some(first) = official.first() {
+            let same_period: Vec<&Claim> = official.iter().copied().filter(|c| c.scope == first.scope).collect();
+            if same_period.len() > 1 {
+                lead.extend(super::discrepancy::explain_total_gap(data, &same_period));
+            }
+            if sentence.is_none() {
+                sentence = attributed_sentence(data, &same_period);
+            }
+        }
+    }
+    if sections.is_empty() {
+        lead.push("No totals or stage figures are recorded for this selection.".to_string());
+    }
+    let title = match quantities.as_slice() {
+        [q] => format!("Totals — {}", data.quantities[*q].label),
+        _ => "Totals".to_string(),
+    };
+    Ok(Reply {
+        title,
+        lead,
+        sections,
+        sentence,
+        footer: footer(data),
+    })
+}
+
+fn has_totals(data: &Dataset, q: usize) -> bool {
+    data.claims.iter().any(|c| c.quantity == q && c.scope != Scope::Whole)
+}
+
+/// "Sum of 5 stage figures: 6,057 bodies", with the terms.
+fn sum_entry(data: &Dataset, q: usize, who: Who, sum: &StageSum) -> Entry {
+    let unit = &data.quantities[q].unit;
+    let what = match sum.figure {
+        Some(f) => format!("{} (sum of {} stage figures)", f.with_unit(unit), sum.parts.len()),
+        None => "cannot be added up: the stage figures mix lower and upper bounds".to_string(),
+    };
+    let terms: Vec<String> = sum
+        .parts
+        .iter()
+        .map(|(s, c)| format!("{} ({}, {})", c.figure, data.stages[*s].name, c.id))
+        .collect();
+    let claimants: Vec<usize> = sum.parts.iter().flat_map(|(_, c)| c.claimants.iter().copied()).fold(Vec::new(), |mut acc, c| {
+        if !acc.contains(&c) {
+            acc.push(c);
+        }
+        acc
+    });
+    let mut details = vec![terms.join(" + ")];
+    if matches!(who, Who::Side(_)) {
+        details.push(format!("stage figures from {}", data.claimant_names(&claimants)));
+    }
+    if sum.parts.iter().any(|(_, c)| !c.figure.is_exact()) {
+        details.push("the sum keeps the qualifiers of its terms".to_string());
+    }
+    Entry {
+        who: who.name(data).to_string(),
+        what,
+        details,
+        status: sum
+            .parts
+            .iter()
+            .any(|(_, c)| c.status != crate::dataset::Status::Current)
+            .then(|| "includes unconfirmed stage figures".to_string()),
+        citations: Vec::new(),
+        claim_id: None,
+    }
+}
+
+/// Says whether a stated total agrees with the stage figures it should add up to.
+pub(super) fn compare_with_sum(data: &Dataset, claim: &Claim, sum: &StageSum, stages_in_period: usize) -> Option<String> {
+    let unit = &data.quantities[claim.quantity].unit;
+    let total = sum.figure?;
+    if sum.parts.is_empty() {
+        return None;
+    }
+    let coverage = if sum.parts.len() < stages_in_period {
+        format!(" (only {} of the {} stages in the period have figures)", sum.parts.len(), stages_in_period)
+    } else {
+        String::new()
+    };
+    let stages: Vec<&str> = sum.parts.iter().map(|(s, _)| data.stages[*s].name.as_str()).collect();
+    let text = if claim.figure == total {
+        format!("matches the sum of the stage figures, {}{coverage}", total.with_unit(unit))
+    } else if claim.figure.compatible_with(&total) {
+        format!("consistent with the sum of the stage figures, {}{coverage}", total.with_unit(unit))
+    } else if claim.figure.is_exact() && total.is_exact() {
+        let gap = claim.figure.value - total.value;
+        format!(
+            "differs by {} from the sum of the stage figures, {} ({}){coverage}",
+            thousands(gap.abs()),
+            total.with_unit(unit),
+            join_and(&stages)
+        )
+    } else {
+        format!("does not fit the sum of the stage figures, {}{coverage}", total.with_unit(unit))
+    };
+    Some(text)
+}

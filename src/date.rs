@@ -1,0 +1,154 @@
+//! Calendar dates as the data gives them, with how precisely they are known.
+
+use std::fmt;
+
+/// A calendar day. Ordered chronologically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Date {
+    /// Builds a date, checking that the day exists in that month.
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
+        let valid = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
+        valid.then_some(Date { year, month, day })
+    }
+
+    pub fn month_name(self) -> &'static str {
+        MONTHS[usize::from(self.month - 1)]
+    }
+
+    /// ISO form, `2025-06-16`.
+    pub fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// "16 June 2025", the form newsroom copy uses.
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.day, self.month_name(), self.year)
+    }
+}
+
+/// How precisely a date is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Precision {
+    Day,
+    Month,
+    /// A window of days, ending on the given date (inclusive).
+    Window(Date),
+}
+
+/// A date together with its precision: what stages and statements carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct When {
+    pub date: Date,
+    pub precision: Precision,
+}
+
+impl When {
+    pub fn day(date: Date) -> When {
+        When {
+            date,
+            precision: Precision::Day,
+        }
+    }
+
+    /// The last day this covers.
+    pub fn last_day(self) -> Date {
+        match self.precision {
+            Precision::Window(until) => until,
+            _ => self.date,
+        }
+    }
+}
+
+/// "16 June 2025", "June 2025", "11–16 June 2025", "30 June – 2 July 2025".
+impl fmt::Display for When {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.precision {
+            Precision::Day => write!(f, "{}", self.date),
+            Precision::Month => write!(f, "{} {}", self.date.month_name(), self.date.year),
+            Precision::Window(until) => write!(f, "{}", DateSpan(self.date, until)),
+        }
+    }
+}
+
+/// A span of days, written as compactly as it reads well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DateSpan(pub Date, pub Date);
+
+impl fmt::Display for DateSpan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let DateSpan(a, b) = *self;
+        if a == b {
+            write!(f, "{a}")
+        } else if a.year == b.year && a.month == b.month {
+            write!(f, "{}–{} {} {}", a.day, b.day, a.month_name(), a.year)
+        } else if a.year == b.year {
+            write!(f, "{} {} – {b}", a.day, a.month_name())
+        } else {
+            write!(f, "{a} – {b}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: u16, m: u8, day: u8) -> Date {
+        Date::new(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn formats_like_copy() {
+        assert_eq!(d(2025, 6, 16).to_string(), "16 June 2025");
+        assert_eq!(DateSpan(d(2025, 6, 11), d(2025, 6, 16)).to_string(), "11–16 June 2025");
+        assert_eq!(
+            DateSpan(d(2025, 6, 30), d(2025, 7, 2)).to_string(),
+            "30 June – 2 July 2025"
+        );
+        let month = When {
+            date: d(2025, 6, 1),
+            precision: Precision::Month,
+        };
+        assert_eq!(month.to_string(), "June 2025");
+    }
+
+    #[test]
+    fn rejects_impossible_days() {
+        assert!(Date::new(2025, 2, 29).is_none());
+        assert!(Date::new(2024, 2, 29).is_some());
+        assert!(Date::new(2025, 13, 1).is_none());
+        assert!(Date::new(2025, 4, 31).is_none());
+    }
+}

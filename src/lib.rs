@@ -1,0 +1,44 @@
+//! figures-bot: sourced answers about figures that the parties to a story state differently.
+//!
+//! Editors keep each story in a TOML file (see README.md for the format). This crate loads and
+//! checks those files and answers questions about them; the same answers reach reporters on the
+//! command line and in Discord.
+//!
+//! # Layout
+//!
+//! The core knows nothing about Discord:
+//!
+//! * [`model`]: the data file exactly as written, deserialized with positions.
+//! * [`load`]: parsing, resolving references and validation, reporting every problem as
+//!   `file:line:col: message`.
+//! * [`dataset`]: a loaded, valid story, with every reference resolved.
+//! * [`figure`] and [`date`]: stated numbers with their qualifiers ("more than 6,000") and the
+//!   arithmetic that carries them through sums; dates as newsroom copy writes them.
+//! * [`lookup`] and [`suggest`]: finding a stage, quantity or claimant from what a user typed,
+//!   with "did you mean" and autocomplete ranking.
+//! * [`answer`]: one module per command (`total`, `stage`, `discrepancy`, `source`, `timeline`,
+//!   `about`), each building a renderer-neutral [`answer::Reply`].
+//! * [`library`]: several stories loaded at once.
+//! * [`render`]: replies as Markdown.
+//!
+//! The edges depend on the core, never the reverse:
+//!
+//! * [`cli`]: `figures-bot check` and `figures-bot ask`, and the binary's entry point.
+
+pub mod answer;
+pub mod cli;
+pub mod dataset;
+pub mod date;
+pub mod error;
+pub mod figure;
+pub mod library;
+pub mod load;
+pub mod lookup;
+pub mod model;
+pub mod render;
+pub mod suggest;
+
+pub use answer::{Query, Reply, answer};
+pub use dataset::Dataset;
+pub use error::{LoadError, LookupError, Problem};
+pub use library::Library;

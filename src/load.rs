@@ -1,0 +1,717 @@
+//! Reading a data file: parse the TOML, resolve every reference, check every rule, and report
+//! all problems at once, each at its `file:line:col`.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+use toml::value::Datetime;
+
+use crate::dataset::{self as ds, Dataset, Scope, Status};
+use crate::date::{Date, Precision, When};
+use crate::error::{LoadError, Problem};
+use crate::figure::{Figure, Qualifier};
+use crate::model;
+use crate::suggest::closest;
+
+/// Longest id accepted: ids travel as Discord choice values, which allow 100 characters.
+pub const MAX_ID_LEN: usize = 100;
+
+impl Dataset {
+    /// Reads, parses and validates one data file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Dataset, LoadError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Dataset::from_bytes(&bytes, path)
+    }
+
+    /// Parses and validates file contents; `path` is only used in messages.
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Dataset, LoadError> {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
+                let locator = Locator::new(path, &valid);
+                let at = e.valid_up_to();
+                return Err(LoadError::Invalid(vec![locator.problem(at..at, "the file is not valid UTF-8 text".into())]));
+            }
+        };
+        let file: model::File = parse(text, path)?;
+        let checksum = hex(&Sha256::digest(bytes));
+        let source = ds::Source {
+            path: path.to_path_buf(),
+            checksum,
+            bytes: bytes.len(),
+            version: 1,
+        };
+        Resolver::new(Locator::new(path, text)).resolve(file, source)
+    }
+}
+
+/// Deserializes the file, turning a TOML or shape error into a positioned problem.
+fn parse(text: &str, path: &Path) -> Result<model::File, LoadError> {
+    toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let message = explain_toml_error(e.message());
+        LoadError::Invalid(vec![Locator::new(path, text).problem(span, message)])
+    })
+}
+
+/// Adds a "did you mean" to serde's unknown-field and unknown-variant messages.
+fn explain_toml_error(message: &str) -> String {
+    let message = message.trim_end();
+    let ticked: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    if let Some((found, expected)) = ticked.split_first()
+        && message.starts_with("unknown field")
+        && let Some(best) = closest(found, expected.iter().copied()).first()
+    {
+        return format!("{message}; did you mean `{best}`?");
+    }
+    message.to_string()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Turns byte offsets into `line:col`.
+struct Locator<'a> {
+    path: PathBuf,
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(path: &Path, text: &'a str) -> Locator<'a> {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Locator {
+            path: path.to_path_buf(),
+            text,
+            line_starts,
+        }
+    }
+
+    fn problem(&self, span: Range<usize>, message: String) -> Problem {
+        let offset = span.start.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let col = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        Problem {
+            path: self.path.clone(),
+            line: line + 1,
+            col,
+            message,
+        }
+    }
+}
+
+/// Id → index for one kind of thing, with the names people type for each.
+struct Index {
+    kind: &'static str,
+    ids: HashMap<String, usize>,
+}
+
+impl Index {
+    fn get(&self, id: &str) -> Option<usize> {
+        self.ids.get(id).copied()
+    }
+}
+
+struct Resolver<'a> {
+    locator: Locator<'a>,
+    problems: Vec<Problem>,
+    period: Option<(Date, Date)>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(locator: Locator<'a>) -> Self {
+        Resolver {
+            locator,
+            problems: Vec::new(),
+            period: None,
+        }
+    }
+
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let problem = self.locator.problem(span, message.into());
+        self.problems.push(problem);
+    }
+
+    fn resolve(mut self, file: model::File, source: ds::Source) -> Result<Dataset, LoadError> {
+        let story = self.story(&file.story);
+        let sides_ix = self.index("side", file.sides.iter().map(|s| &s.id));
+        let claimants_ix = self.index("claimant", file.claimants.iter().map(|c| &c.id));
+        let outlets_ix = self.index("outlet", file.outlets.iter().map(|o| &o.id));
+        let quantities_ix = self.index("quantity", file.quantities.iter().map(|q| &q.id));
+        let stages_ix = self.index("stage", file.stages.iter().map(|s| &s.id));
+        let claims_ix = self.index("claim", file.claims.iter().map(|c| &c.id));
+        let topics_ix = self.index("topic", file.topics.iter().map(|t| &t.id));
+        let chars_ix = self.index("characterisation", file.characterisations.iter().map(|c| &c.id));
+
+        let primary_quantity = file
+            .story
+            .primary_quantity
+            .as_ref()
+            .and_then(|q| self.reference(&quantities_ix, q));
+
+        let sides: Vec<ds::Side> = file
+            .sides
+            .iter()
+            .map(|s| ds::Side {
+                id: s.id.get_ref().clone(),
+                name: self.text("name", &s.name),
+                is_outlet: self.side_kind(s.kind.as_ref()),
+                aliases: self.aliases(&s.aliases),
+            })
+            .collect();
+        self.check_aliases("side", file.sides.iter().map(|s| (&s.id, &s.name, &s.aliases)));
+
+        let claimants: Vec<ds::Claimant> = file
+            .claimants
+            .iter()
+            .map(|c| ds::Claimant {
+                id: c.id.get_ref().clone(),
+                name: self.text("name", &c.name),
+                organisation: c.organisation.clone(),
+                person: c.person.clone(),
+                role: c.role.clone(),
+                side: self.reference(&sides_ix, &c.side).unwrap_or(0),
+                aliases: self.aliases(&c.aliases),
+                notes: c.notes.clone(),
+            })
+            .collect();
+        self.check_aliases("claimant", file.claimants.iter().map(|c| (&c.id, &c.name, &c.aliases)));
+
+        let outlets: Vec<ds::Outlet> = file
+            .outlets
+            .iter()
+            .map(|o| ds::Outlet {
+                id: o.id.get_ref().clone(),
+                name: self.text("name", &o.name),
+                flags: o.flags.iter().map(|f| self.text("flag", f)).collect(),
+                aliases: self.aliases(&o.aliases),
+            })
+            .collect();
+        self.check_aliases("outlet", file.outlets.iter().map(|o| (&o.id, &o.name, &o.aliases)));
+
+        let quantities: Vec<ds::Quantity> = file
+            .quantities
+            .iter()
+            .map(|q| ds::Quantity {
+                id: q.id.get_ref().clone(),
+                label: self.text("label", &q.label),
+                unit: self.text("unit", &q.unit),
+                verb_phrase: self.text("verb_phrase", &q.verb_phrase),
+                description: q.description.clone(),
+                aliases: self.aliases(&q.aliases),
+            })
+            .collect();
+        self.check_aliases("quantity", file.quantities.iter().map(|q| (&q.id, &q.label, &q.aliases)));
+
+        let mut stages: Vec<ds::Stage> = file
+            .stages
+            .iter()
+            .map(|s| {
+                let date = self.date(&s.date);
+                let precision = self.precision(s.precision.as_ref(), s.until.as_ref(), date);
+                let when = When { date, precision };
+                self.in_period(&s.date, date, "stage date");
+                ds::Stage {
+                    id: s.id.get_ref().clone(),
+                    name: self.text("name", &s.name),
+                    when,
+                    aliases: self.aliases(&s.aliases),
+                    notes: s.notes.clone(),
+                }
+            })
+            .collect();
+        self.check_aliases("stage", file.stages.iter().map(|s| (&s.id, &s.name, &s.aliases)));
+
+        let claims: Vec<ds::Claim> = file
+            .claims
+            .iter()
+            .map(|c| {
+                let scope = self.scope(c, &stages_ix);
+                let figure = self.figure(c);
+                let said = self.said(&c.said, c.said_precision.as_ref());
+                if let (Some(event), None) = (&c.event_date, &c.stage) {
+                    self.error(event.span(), "`event_date` needs a `stage`: it is the date this claim gives for that stage");
+                }
+                let event_date = c.event_date.as_ref().map(|d| self.date(d));
+                ds::Claim {
+                    id: c.id.get_ref().clone(),
+                    quantity: self.reference(&quantities_ix, &c.quantity).unwrap_or(0),
+                    scope,
+                    claimants: self.references(&claimants_ix, &c.claimants),
+                    said,
+                    event_date,
+                    figure,
+                    wording: c.wording.clone(),
+                    status: self.status(&c.id, c.status.as_ref(), c.superseded_by.as_ref(), c.retracted.as_ref(), &claims_ix),
+                    notes: c.notes.clone(),
+                    citations: self.citations(&c.id, &c.citations, &outlets_ix),
+                }
+            })
+            .collect();
+        self.check_supersession_loops(&file.claims.iter().map(|c| &c.id).collect::<Vec<_>>(), claims.iter().map(|c| &c.status));
+
+        let topics: Vec<ds::Topic> = file
+            .topics
+            .iter()
+            .map(|t| ds::Topic {
+                id: t.id.get_ref().clone(),
+                question: self.text("question", &t.question),
+                aliases: self.aliases(&t.aliases),
+            })
+            .collect();
+        self.check_aliases("topic", file.topics.iter().map(|t| (&t.id, &t.question, &t.aliases)));
+
+        let characterisations: Vec<ds::Characterisation> = file
+            .characterisations
+            .iter()
+            .map(|c| ds::Characterisation {
+                id: c.id.get_ref().clone(),
+                topic: self.reference(&topics_ix, &c.topic).unwrap_or(0),
+                claimants: self.references(&claimants_ix, &c.claimants),
+                said: self.said(&c.said, c.said_precision.as_ref()),
+                stance: self.text("stance", &c.stance),
+                summary: self.text("summary", &c.summary),
+                status: self.status(&c.id, c.status.as_ref(), c.superseded_by.as_ref(), c.retracted.as_ref(), &chars_ix),
+                notes: c.notes.clone(),
+                citations: self.citations(&c.id, &c.citations, &outlets_ix),
+            })
+            .collect();
+        self.check_supersession_loops(
+            &file.characterisations.iter().map(|c| &c.id).collect::<Vec<_>>(),
+            characterisations.iter().map(|c| &c.status),
+        );
+
+        let editorial_notes: Vec<ds::EditorialNote> = file
+            .editorial_notes
+            .iter()
+            .map(|n| ds::EditorialNote {
+                claims: self.references(&claims_ix, &n.claims),
+                text: self.text("text", &n.text),
+                citation: n.citation.as_ref().map(|c| self.citation(c, &outlets_ix)),
+            })
+            .collect();
+
+        if !self.problems.is_empty() {
+            // Keep them in file order: editors fix top to bottom.
+            self.problems.sort_by_key(|p| (p.line, p.col));
+            return Err(LoadError::Invalid(self.problems));
+        }
+        stages.sort_by_key(|s| s.when.date);
+        let dataset = Dataset {
+            story: ds::Story {
+                primary_quantity,
+                ..story
+            },
+            sides,
+            claimants,
+            outlets,
+            quantities,
+            stages,
+            claims,
+            topics,
+            characterisations,
+            editorial_notes,
+            source,
+        };
+        Ok(remap_stages(dataset, &file.stages))
+    }
+
+    fn story(&mut self, s: &model::Story) -> ds::Story {
+        self.id(&s.id);
+        let from = self.date(&s.period.get_ref().from);
+        let to = self.date(&s.period.get_ref().to);
+        if from > to {
+            self.error(s.period.span(), format!("the period starts ({}) after it ends ({})", from.iso(), to.iso()));
+        }
+        self.period = Some((from, to));
+        ds::Story {
+            id: s.id.get_ref().clone(),
+            title: self.text("title", &s.title),
+            description: s.description.clone(),
+            period: (from, to),
+            maintainers: s.maintainers.iter().map(|m| self.text("maintainer", m)).collect(),
+            last_reviewed: self.date(&s.last_reviewed),
+            primary_quantity: None,
+        }
+    }
+
+    /// Builds the id index for one kind, reporting malformed and duplicate ids.
+    fn index<'f>(&mut self, kind: &'static str, ids: impl Iterator<Item = &'f Spanned<String>>) -> Index {
+        let mut map = HashMap::new();
+        let mut first_seen: HashMap<&str, usize> = HashMap::new();
+        for (i, id) in ids.enumerate() {
+            self.id(id);
+            if let Some(&line) = first_seen.get(id.get_ref().as_str()) {
+                self.error(id.span(), format!("duplicate {kind} id `{}` (first defined on line {line})", id.get_ref()));
+            } else {
+                let line = self.locator.problem(id.span(), String::new()).line;
+                first_seen.insert(id.get_ref(), line);
+                map.insert(id.get_ref().clone(), i);
+            }
+        }
+        Index { kind, ids: map }
+    }
+
+    fn id(&mut self, id: &Spanned<String>) {
+        let text = id.get_ref();
+        if text.trim().is_empty() {
+            self.error(id.span(), "empty id");
+        } else if text.chars().any(char::is_whitespace) {
+            self.error(id.span(), format!("id `{text}` contains white space; use `-` between words"));
+        } else if text.len() > MAX_ID_LEN {
+            self.error(id.span(), format!("id is {} bytes long; the limit is {MAX_ID_LEN}", text.len()));
+        }
+    }
+
+    fn text(&mut self, what: &str, value: &Spanned<String>) -> String {
+        if value.get_ref().trim().is_empty() {
+            self.error(value.span(), format!("empty {what}"));
+        }
+        value.get_ref().clone()
+    }
+
+    fn aliases(&mut self, aliases: &[Spanned<String>]) -> Vec<String> {
+        aliases.iter().map(|a| self.text("alias", a)).collect()
+    }
+
+    /// An alias that also names another thing of the same kind would make lookups ambiguous.
+    fn check_aliases<'f>(
+        &mut self,
+        kind: &str,
+        items: impl Iterator<Item = (&'f Spanned<String>, &'f Spanned<String>, &'f Vec<Spanned<String>>)>,
+    ) {
+        let mut owners: HashMap<String, &'f str> = HashMap::new();
+        let items: Vec<_> = items.collect();
+        for (id, name, _) in &items {
+            owners.entry(crate::suggest::normalise(id.get_ref())).or_insert(id.get_ref());
+            owners.entry(crate::suggest::normalise(name.get_ref())).or_insert(id.get_ref());
+        }
+        for (id, _, aliases) in &items {
+            for alias in aliases.iter() {
+                let key = crate::suggest::normalise(alias.get_ref());
+                match owners.get(&key) {
+                    Some(owner) if *owner != id.get_ref().as_str() => {
+                        let msg = format!("alias `{}` of {kind} `{}` already names {kind} `{owner}`", alias.get_ref(), id.get_ref());
+                        self.error(alias.span(), msg);
+                    }
+                    _ => {
+                        owners.insert(key, id.get_ref());
+                    }
+                }
+            }
+        }
+    }
+
+    fn side_kind(&mut self, kind: Option<&Spanned<String>>) -> bool {
+        match kind.map(|k| (k, k.get_ref().as_str())) {
+            None | Some((_, "party")) => false,
+            Some((_, "outlet")) => true,
+            Some((k, other)) => {
+                self.error(k.span(), format!("unknown side kind `{other}`; expected `party` or `outlet`"));
+                false
+            }
+        }
+    }
+
+    fn reference(&mut self, index: &Index, name: &Spanned<String>) -> Option<usize> {
+        let found = index.get(name.get_ref());
+        if found.is_none() {
+            let suggestions = closest(name.get_ref(), index.ids.keys().map(String::as_str));
+            let hint = suggestions.first().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+            let defined = if index.ids.is_empty() {
+                format!(" (the file defines no [[{}]])", index.kind)
+            } else {
+                String::new()
+            };
+            self.error(name.span(), format!("unknown {} `{}`{defined}{hint}", index.kind, name.get_ref()));
+        }
+        found
+    }
+
+    fn references(&mut self, index: &Index, names: &Spanned<Vec<Spanned<String>>>) -> Vec<usize> {
+        if names.get_ref().is_empty() {
+            self.error(names.span(), format!("empty list: name at least one {}", index.kind));
+        }
+        names.get_ref().iter().filter_map(|n| self.reference(index, n)).collect()
+    }
+
+    fn date(&mut self, value: &Spanned<Datetime>) -> Date {
+        let dt = value.get_ref();
+        let date = match (dt.date, dt.time) {
+            (Some(d), None) => Date::new(d.year, d.month, d.day),
+            _ => None,
+        };
+        date.unwrap_or_else(|| {
+            self.error(value.span(), format!("expected a date like 2025-06-16, found `{dt}`"));
+            Date { year: 1970, month: 1, day: 1 }
+        })
+    }
+
+    fn in_period(&mut self, span: &Spanned<Datetime>, date: Date, what: &str) {
+        if let Some((from, to)) = self.period
+            && (date < from || date > to)
+        {
+            let msg = format!("{what} {} is outside the story's period ({} to {})", date.iso(), from.iso(), to.iso());
+            self.error(span.span(), msg);
+        }
+    }
+
+    fn said(&mut self, said: &Spanned<Datetime>, precision: Option<&Spanned<String>>) -> When {
+        let date = self.date(said);
+        self.in_period(said, date, "`said` date");
+        let precision = match precision.map(|p| (p, p.get_ref().as_str())) {
+            None | Some((_, "day")) => Precision::Day,
+            Some((_, "month")) => Precision::Month,
+            Some((p, other)) => {
+                self.error(p.span(), format!("unknown said_precision `{other}`; expected `day` or `month`"));
+                Precision::Day
+            }
+        };
+        When { date, precision }
+    }
+
+    fn precision(&mut self, precision: Option<&Spanned<String>>, until: Option<&Spanned<Datetime>>, date: Date) -> Precision {
+        let word = precision.map(|p| p.get_ref().as_str()).unwrap_or("day");
+        match (word, until) {
+            ("window", Some(until_span)) => {
+                let until = self.date(until_span);
+                if until < date {
+                    self.error(until_span.span(), format!("the window ends ({}) before it starts ({})", until.iso(), date.iso()));
+                }
+                self.in_period(until_span, until, "stage window end");
+                Precision::Window(until)
+            }
+            ("window", None) => {
+                self.error(precision.map_or(0..0, |p| p.span()), "a `window` stage needs `until = <last date>`");
+                Precision::Day
+            }
+            (_, Some(until_span)) => {
+                self.error(until_span.span(), "`until` is only allowed with `precision = \"window\"`");
+                Precision::Day
+            }
+            ("day", None) => Precision::Day,
+            ("month", None) => Precision::Month,
+            (other, None) => {
+                let span = precision.map_or(0..0, |p| p.span());
+                self.error(span, format!("unknown precision `{other}`; expected `day`, `month` or `window`"));
+                Precision::Day
+            }
+        }
+    }
+
+    fn scope(&mut self, claim: &model::Claim, stages: &Index) -> Scope {
+        match (&claim.stage, &claim.period) {
+            (Some(stage), None) => self.reference(stages, stage).map_or(Scope::Whole, Scope::Stage),
+            (None, Some(period)) => {
+                let from = self.date(&period.get_ref().from);
+                let to = self.date(&period.get_ref().to);
+                if from > to {
+                    self.error(period.span(), format!("the period starts ({}) after it ends ({})", from.iso(), to.iso()));
+                }
+                Scope::Period(from, to)
+            }
+            (Some(stage), Some(_)) => {
+                self.error(stage.span(), "a claim has either a `stage` (a per-stage figure) or a `period` (a cumulative figure), not both");
+                Scope::Whole
+            }
+            (None, None) => Scope::Whole,
+        }
+    }
+
+    fn figure(&mut self, claim: &model::Claim) -> Figure {
+        let value = *claim.value.get_ref();
+        if value < 0 {
+            self.error(claim.value.span(), format!("negative value {value}: figures are counts"));
+        }
+        let qualifier = match &claim.qualifier {
+            None => Qualifier::Exact,
+            Some(q) => Qualifier::parse(q.get_ref()).unwrap_or_else(|| {
+                let words = Qualifier::ALL.iter().map(|(_, w)| *w);
+                let hint = closest(q.get_ref(), words).first().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                let expected: Vec<String> = Qualifier::ALL.iter().map(|(_, w)| format!("`{w}`")).collect();
+                self.error(q.span(), format!("unknown qualifier `{}`{hint} (expected one of {})", q.get_ref(), expected.join(", ")));
+                Qualifier::Exact
+            }),
+        };
+        match (qualifier, &claim.high) {
+            (Qualifier::Range, Some(high)) => {
+                let high_value = *high.get_ref();
+                if value > high_value {
+                    self.error(high.span(), format!("range low {value} is greater than high {high_value}"));
+                }
+                Figure::range(value, high_value)
+            }
+            (Qualifier::Range, None) => {
+                self.error(claim.value.span(), "a `range` needs `high = <upper end>` (`value` is the lower end)");
+                Figure::new(Qualifier::Exact, value)
+            }
+            (q, Some(high)) => {
+                self.error(high.span(), format!("`high` is only allowed with `qualifier = \"range\"`, not `{}`", q.word()));
+                Figure::new(q, value)
+            }
+            (q, None) => Figure::new(q, value),
+        }
+    }
+
+    fn status(
+        &mut self,
+        id: &Spanned<String>,
+        status: Option<&Spanned<String>>,
+        superseded_by: Option<&Spanned<String>>,
+        retracted: Option<&Spanned<model::Retraction>>,
+        index: &Index,
+    ) -> Status {
+        let word = status.map(|s| s.get_ref().as_str()).unwrap_or("current");
+        let status_span = status.map_or(id.span(), |s| s.span());
+        if let (Some(by), false) = (superseded_by, word == "superseded") {
+            self.error(by.span(), "`superseded_by` needs `status = \"superseded\"`");
+        }
+        if let (Some(r), false) = (retracted, word == "retracted") {
+            self.error(r.span(), "`retracted` needs `status = \"retracted\"`");
+        }
+        match word {
+            "current" => Status::Current,
+            "unconfirmed" => Status::Unconfirmed,
+            "superseded" => match superseded_by {
+                Some(by) => {
+                    if by.get_ref() == id.get_ref() {
+                        self.error(by.span(), format!("`{}` is superseded by itself", id.get_ref()));
+                    }
+                    let by = self.reference(index, by).unwrap_or(0);
+                    Status::Superseded { by }
+                }
+                None => {
+                    self.error(status_span, "`status = \"superseded\"` needs `superseded_by = \"<id of the newer claim>\"`");
+                    Status::Current
+                }
+            },
+            "retracted" => match retracted {
+                Some(r) => {
+                    let on = self.date(&r.get_ref().on);
+                    let reason = self.text("retraction reason", &r.get_ref().reason);
+                    Status::Retracted { on, reason }
+                }
+                None => {
+                    self.error(status_span, "`status = \"retracted\"` needs `retracted = { on = <date>, reason = \"...\" }`");
+                    Status::Current
+                }
+            },
+            other => {
+                let words = ["current", "unconfirmed", "superseded", "retracted"];
+                let hint = closest(other, words).first().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                self.error(status_span, format!("unknown status `{other}`{hint} (expected current, unconfirmed, superseded or retracted)"));
+                Status::Current
+            }
+        }
+    }
+
+    /// A chain of `superseded_by` must end at a claim that stands; a loop never does.
+    fn check_supersession_loops<'s>(&mut self, ids: &[&Spanned<String>], statuses: impl Iterator<Item = &'s Status>) {
+        let next: Vec<Option<usize>> = statuses
+            .map(|s| match s {
+                Status::Superseded { by } => Some(*by),
+                _ => None,
+            })
+            .collect();
+        let mut reported = vec![false; next.len()];
+        for start in 0..next.len() {
+            let mut seen = vec![start];
+            let mut at = start;
+            while let Some(n) = next.get(at).copied().flatten() {
+                if n == start {
+                    if !reported[start] {
+                        let chain: Vec<&str> = seen.iter().chain([&start]).map(|&i| ids[i].get_ref().as_str()).collect();
+                        for &i in &seen {
+                            reported[i] = true;
+                        }
+                        self.error(ids[start].span(), format!("`superseded_by` loops: {}", chain.join(" → ")));
+                    }
+                    break;
+                }
+                if seen.contains(&n) || seen.len() > next.len() {
+                    break; // a loop further on; reported from its own members
+                }
+                seen.push(n);
+                at = n;
+            }
+        }
+    }
+
+    fn citations(&mut self, owner: &Spanned<String>, citations: &[model::Citation], outlets: &Index) -> Vec<ds::Citation> {
+        if citations.is_empty() {
+            self.error(owner.span(), format!("`{}` has no citation: add a [[…citation]] with outlet and url", owner.get_ref()));
+        }
+        citations.iter().map(|c| self.citation(c, outlets)).collect()
+    }
+
+    fn citation(&mut self, c: &model::Citation, outlets: &Index) -> ds::Citation {
+        let url = c.url.get_ref();
+        if !is_web_url(url) {
+            self.error(c.url.span(), format!("`{url}` is not an http(s) URL"));
+        }
+        ds::Citation {
+            outlet: self.reference(outlets, &c.outlet).unwrap_or(0),
+            url: url.clone(),
+            published: c.published.as_ref().map(|d| self.date(d)),
+            published_note: c.published_note.clone(),
+            quote: c.quote.clone(),
+        }
+    }
+}
+
+/// `http://` or `https://`, a host, and no white space.
+fn is_web_url(url: &str) -> bool {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    }
+}
+
+/// Stages were sorted by date after claims pointed at them by file position: point them again.
+fn remap_stages(mut dataset: Dataset, file_stages: &[model::Stage]) -> Dataset {
+    let position: HashMap<&str, usize> = dataset.stages.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let new_index: Vec<usize> = file_stages.iter().map(|s| position[s.id.get_ref().as_str()]).collect();
+    for claim in &mut dataset.claims {
+        if let Scope::Stage(s) = claim.scope {
+            claim.scope = Scope::Stage(new_index[s]);
+        }
+    }
+    dataset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert!(is_web_url("https://tass.com/politics/1971825"));
+        assert!(is_web_url("http://example.org"));
+        assert!(!is_web_url("ftp://example.org"));
+        assert!(!is_web_url("https://"));
+        assert!(!is_web_url("https://exa mple.org"));
+        assert!(!is_web_url("javascript:alert(1)"));
+    }
+
+    #[test]
+    fn suggests_the_closest_field() {
+        let msg = explain_toml_error("unknown field `clamants`, expected one of `id`, `quantity`, `claimants`, `said`");
+        assert!(msg.ends_with("did you mean `claimants`?"), "{msg}");
+    }
+}
