@@ -61,7 +61,12 @@ pub mod exit {
 pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     match command {
         Command::Check { paths } => check(&paths, out, err),
-        Command::Ask { data, story, command, args } => ask(&data, story.as_deref(), &command, &args, out, err),
+        Command::Ask {
+            data,
+            story,
+            command,
+            args,
+        } => ask(&data, story.as_deref(), &command, &args, out, err),
     }
 }
 
@@ -102,7 +107,14 @@ fn check(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> ExitCod
     ExitCode::from(if failed { exit::INVALID_DATA } else { exit::OK })
 }
 
-fn ask(data: &[PathBuf], story: Option<&str>, command: &str, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+fn ask(
+    data: &[PathBuf],
+    story: Option<&str>,
+    command: &str,
+    args: &[String],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
     let library = match Library::load(data) {
         Ok(l) => l,
         Err(errors) => {
@@ -136,7 +148,10 @@ fn ask(data: &[PathBuf], story: Option<&str>, command: &str, args: &[String], ou
 pub fn parse_query(data: &Dataset, command: &str, args: &[String]) -> Result<Query, String> {
     let joined = args.join(" ");
     let arg = (!joined.trim().is_empty()).then(|| joined.clone());
-    let required = |what: &str| arg.clone().ok_or_else(|| format!("`{command}` needs a {what}, e.g. `figures-bot ask {command} <{what}>`"));
+    let required = |what: &str| {
+        arg.clone()
+            .ok_or_else(|| format!("`{command}` needs a {what}, e.g. `figures-bot ask {command} <{what}>`"))
+    };
     match command.to_lowercase().as_str() {
         "total" => {
             let (mut quantity, mut claimant) = (None, None);
@@ -146,27 +161,48 @@ pub fn parse_query(data: &Dataset, command: &str, args: &[String]) -> Result<Que
                 } else if claimant.is_none() {
                     claimant = Some(word);
                 } else {
-                    return Err(format!("`total` takes at most a quantity and a claimant; `{word}` is one too many"));
+                    return Err(format!(
+                        "`total` takes at most a quantity and a claimant; `{word}` is one too many"
+                    ));
                 }
             }
             Ok(Query::Total { quantity, claimant })
         }
-        "stage" => Ok(Query::Stage { stage: required("stage")? }),
+        "stage" => Ok(Query::Stage {
+            stage: required("stage")?,
+        }),
         "discrepancy" | "discrepancies" => Ok(match arg {
-            None => Query::Discrepancy { quantity: None, stage: None },
+            None => Query::Discrepancy {
+                quantity: None,
+                stage: None,
+            },
             Some(a) => match (data.find_quantity(&a), data.find_stage(&a)) {
-                (Ok(_), _) => Query::Discrepancy { quantity: Some(a), stage: None },
-                (_, Ok(_)) => Query::Discrepancy { quantity: None, stage: Some(a) },
+                (Ok(_), _) => Query::Discrepancy {
+                    quantity: Some(a),
+                    stage: None,
+                },
+                (_, Ok(_)) => Query::Discrepancy {
+                    quantity: None,
+                    stage: Some(a),
+                },
                 (Err(q), Err(s)) => return Err(combine("quantity or stage", &a, &[q, s])),
             },
         }),
-        "source" => Ok(Query::Source { claimant: required("claimant")? }),
+        "source" => Ok(Query::Source {
+            claimant: required("claimant")?,
+        }),
         "timeline" | "about" if arg.is_some() => Err(format!("`{command}` takes no arguments")),
         "timeline" => Ok(Query::Timeline),
         "about" => Ok(Query::About),
         _ => {
-            let hint = closest(command, COMMANDS).first().map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
-            Err(format!("unknown command `{command}`{hint} (commands: {})", COMMANDS.join(", ")))
+            let hint = closest(command, COMMANDS)
+                .first()
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            Err(format!(
+                "unknown command `{command}`{hint} (commands: {})",
+                COMMANDS.join(", ")
+            ))
         }
     }
 }
@@ -184,7 +220,11 @@ fn split_total_args(data: &Dataset, args: &[String]) -> Vec<String> {
             return parts;
         }
     }
-    if args.is_empty() { Vec::new() } else { vec![args.join(" ")] }
+    if args.is_empty() {
+        Vec::new()
+    } else {
+        vec![args.join(" ")]
+    }
 }
 
 fn combine(kind: &str, query: &str, errors: &[LookupError]) -> String {
@@ -194,6 +234,10 @@ fn combine(kind: &str, query: &str, errors: &[LookupError]) -> String {
             suggestions.push(s.clone());
         }
     }
-    let hint = if suggestions.is_empty() { String::new() } else { format!("; did you mean {}?", suggestions.join(", ")) };
+    let hint = if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", suggestions.join(", "))
+    };
     format!("no {kind} matches `{query}`{hint}")
 }

@@ -34,7 +34,11 @@ impl Qualifier {
     }
 
     pub fn word(self) -> &'static str {
-        Self::ALL.iter().find(|(q, _)| *q == self).map(|(_, w)| *w).unwrap_or("exact")
+        Self::ALL
+            .iter()
+            .find(|(q, _)| *q == self)
+            .map(|(_, w)| *w)
+            .unwrap_or("exact")
     }
 
     fn is_lower_bound(self) -> bool {
@@ -107,9 +111,17 @@ impl Figure {
             return Err(MixedBounds);
         } else if a.is_lower_bound() || b.is_lower_bound() {
             // "more than" wins over "at least": the sum is strictly above the sum of the bounds.
-            if a == MoreThan || b == MoreThan { MoreThan } else { AtLeast }
+            if a == MoreThan || b == MoreThan {
+                MoreThan
+            } else {
+                AtLeast
+            }
         } else if a.is_upper_bound() || b.is_upper_bound() {
-            if a == FewerThan || b == FewerThan { FewerThan } else { UpTo }
+            if a == FewerThan || b == FewerThan {
+                FewerThan
+            } else {
+                UpTo
+            }
         } else if a == Range || b == Range {
             Range
         } else {
@@ -198,11 +210,20 @@ mod tests {
     #[test]
     fn qualifiers_propagate_through_sums() {
         let more = Figure::new(Qualifier::MoreThan, 6000);
-        assert_eq!(more.checked_add(Figure::exact(51)).unwrap().to_string(), "more than 6,051");
+        assert_eq!(
+            more.checked_add(Figure::exact(51)).unwrap().to_string(),
+            "more than 6,051"
+        );
         let about = Figure::new(Qualifier::About, 3000);
-        assert_eq!(about.checked_add(Figure::exact(239)).unwrap().to_string(), "about 3,239");
+        assert_eq!(
+            about.checked_add(Figure::exact(239)).unwrap().to_string(),
+            "about 3,239"
+        );
         assert_eq!(about.checked_add(more).unwrap().qualifier, Qualifier::About);
-        assert_eq!(Figure::exact(27).checked_add(Figure::exact(51)).unwrap(), Figure::exact(78));
+        assert_eq!(
+            Figure::exact(27).checked_add(Figure::exact(51)).unwrap(),
+            Figure::exact(78)
+        );
         assert_eq!(more.checked_add(Figure::new(Qualifier::UpTo, 5)), Err(MixedBounds));
         assert_eq!(
             Figure::range(15, 20).checked_add(Figure::exact(1)).unwrap().to_string(),

@@ -33,7 +33,10 @@ pub fn data_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|source| LoadError::Read { path: path.clone(), source })?;
+            let entries = std::fs::read_dir(path).map_err(|source| LoadError::Read {
+                path: path.clone(),
+                source,
+            })?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
@@ -103,6 +106,9 @@ impl Library {
 
     /// The file a story was loaded from.
     pub fn path_of(&self, story: &str) -> Option<&Path> {
-        self.stories.iter().find(|s| s.story.id == story).map(|s| s.source.path.as_path())
+        self.stories
+            .iter()
+            .find(|s| s.story.id == story)
+            .map(|s| s.source.path.as_path())
     }
 }

@@ -38,7 +38,9 @@ impl Dataset {
                 let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
                 let locator = Locator::new(path, &valid);
                 let at = e.valid_up_to();
-                return Err(LoadError::Invalid(vec![locator.problem(at..at, "the file is not valid UTF-8 text".into())]));
+                return Err(LoadError::Invalid(vec![
+                    locator.problem(at..at, "the file is not valid UTF-8 text".into()),
+                ]));
             }
         };
         let file: model::File = parse(text, path)?;
@@ -213,7 +215,10 @@ impl<'a> Resolver<'a> {
                 aliases: self.aliases(&q.aliases),
             })
             .collect();
-        self.check_aliases("quantity", file.quantities.iter().map(|q| (&q.id, &q.label, &q.aliases)));
+        self.check_aliases(
+            "quantity",
+            file.quantities.iter().map(|q| (&q.id, &q.label, &q.aliases)),
+        );
 
         let mut stages: Vec<ds::Stage> = file
             .stages
@@ -242,7 +247,10 @@ impl<'a> Resolver<'a> {
                 let figure = self.figure(c);
                 let said = self.said(&c.said, c.said_precision.as_ref());
                 if let (Some(event), None) = (&c.event_date, &c.stage) {
-                    self.error(event.span(), "`event_date` needs a `stage`: it is the date this claim gives for that stage");
+                    self.error(
+                        event.span(),
+                        "`event_date` needs a `stage`: it is the date this claim gives for that stage",
+                    );
                 }
                 let event_date = c.event_date.as_ref().map(|d| self.date(d));
                 ds::Claim {
@@ -254,13 +262,22 @@ impl<'a> Resolver<'a> {
                     event_date,
                     figure,
                     wording: c.wording.clone(),
-                    status: self.status(&c.id, c.status.as_ref(), c.superseded_by.as_ref(), c.retracted.as_ref(), &claims_ix),
+                    status: self.status(
+                        &c.id,
+                        c.status.as_ref(),
+                        c.superseded_by.as_ref(),
+                        c.retracted.as_ref(),
+                        &claims_ix,
+                    ),
                     notes: c.notes.clone(),
                     citations: self.citations(&c.id, &c.citations, &outlets_ix),
                 }
             })
             .collect();
-        self.check_supersession_loops(&file.claims.iter().map(|c| &c.id).collect::<Vec<_>>(), claims.iter().map(|c| &c.status));
+        self.check_supersession_loops(
+            &file.claims.iter().map(|c| &c.id).collect::<Vec<_>>(),
+            claims.iter().map(|c| &c.status),
+        );
 
         let topics: Vec<ds::Topic> = file
             .topics
@@ -283,7 +300,13 @@ impl<'a> Resolver<'a> {
                 said: self.said(&c.said, c.said_precision.as_ref()),
                 stance: self.text("stance", &c.stance),
                 summary: self.text("summary", &c.summary),
-                status: self.status(&c.id, c.status.as_ref(), c.superseded_by.as_ref(), c.retracted.as_ref(), &chars_ix),
+                status: self.status(
+                    &c.id,
+                    c.status.as_ref(),
+                    c.superseded_by.as_ref(),
+                    c.retracted.as_ref(),
+                    &chars_ix,
+                ),
                 notes: c.notes.clone(),
                 citations: self.citations(&c.id, &c.citations, &outlets_ix),
             })
@@ -333,7 +356,10 @@ impl<'a> Resolver<'a> {
         let from = self.date(&s.period.get_ref().from);
         let to = self.date(&s.period.get_ref().to);
         if from > to {
-            self.error(s.period.span(), format!("the period starts ({}) after it ends ({})", from.iso(), to.iso()));
+            self.error(
+                s.period.span(),
+                format!("the period starts ({}) after it ends ({})", from.iso(), to.iso()),
+            );
         }
         self.period = Some((from, to));
         ds::Story {
@@ -354,7 +380,10 @@ impl<'a> Resolver<'a> {
         for (i, id) in ids.enumerate() {
             self.id(id);
             if let Some(&line) = first_seen.get(id.get_ref().as_str()) {
-                self.error(id.span(), format!("duplicate {kind} id `{}` (first defined on line {line})", id.get_ref()));
+                self.error(
+                    id.span(),
+                    format!("duplicate {kind} id `{}` (first defined on line {line})", id.get_ref()),
+                );
             } else {
                 let line = self.locator.problem(id.span(), String::new()).line;
                 first_seen.insert(id.get_ref(), line);
@@ -369,9 +398,15 @@ impl<'a> Resolver<'a> {
         if text.trim().is_empty() {
             self.error(id.span(), "empty id");
         } else if text.chars().any(char::is_whitespace) {
-            self.error(id.span(), format!("id `{text}` contains white space; use `-` between words"));
+            self.error(
+                id.span(),
+                format!("id `{text}` contains white space; use `-` between words"),
+            );
         } else if text.len() > MAX_ID_LEN {
-            self.error(id.span(), format!("id is {} bytes long; the limit is {MAX_ID_LEN}", text.len()));
+            self.error(
+                id.span(),
+                format!("id is {} bytes long; the limit is {MAX_ID_LEN}", text.len()),
+            );
         }
     }
 
@@ -395,15 +430,23 @@ impl<'a> Resolver<'a> {
         let mut owners: HashMap<String, &'f str> = HashMap::new();
         let items: Vec<_> = items.collect();
         for (id, name, _) in &items {
-            owners.entry(crate::suggest::normalise(id.get_ref())).or_insert(id.get_ref());
-            owners.entry(crate::suggest::normalise(name.get_ref())).or_insert(id.get_ref());
+            owners
+                .entry(crate::suggest::normalise(id.get_ref()))
+                .or_insert(id.get_ref());
+            owners
+                .entry(crate::suggest::normalise(name.get_ref()))
+                .or_insert(id.get_ref());
         }
         for (id, _, aliases) in &items {
             for alias in aliases.iter() {
                 let key = crate::suggest::normalise(alias.get_ref());
                 match owners.get(&key) {
                     Some(owner) if *owner != id.get_ref().as_str() => {
-                        let msg = format!("alias `{}` of {kind} `{}` already names {kind} `{owner}`", alias.get_ref(), id.get_ref());
+                        let msg = format!(
+                            "alias `{}` of {kind} `{}` already names {kind} `{owner}`",
+                            alias.get_ref(),
+                            id.get_ref()
+                        );
                         self.error(alias.span(), msg);
                     }
                     _ => {
@@ -419,7 +462,10 @@ impl<'a> Resolver<'a> {
             None | Some((_, "party")) => false,
             Some((_, "outlet")) => true,
             Some((k, other)) => {
-                self.error(k.span(), format!("unknown side kind `{other}`; expected `party` or `outlet`"));
+                self.error(
+                    k.span(),
+                    format!("unknown side kind `{other}`; expected `party` or `outlet`"),
+                );
                 false
             }
         }
@@ -429,13 +475,19 @@ impl<'a> Resolver<'a> {
         let found = index.get(name.get_ref());
         if found.is_none() {
             let suggestions = closest(name.get_ref(), index.ids.keys().map(String::as_str));
-            let hint = suggestions.first().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+            let hint = suggestions
+                .first()
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
             let defined = if index.ids.is_empty() {
                 format!(" (the file defines no [[{}]])", index.kind)
             } else {
                 String::new()
             };
-            self.error(name.span(), format!("unknown {} `{}`{defined}{hint}", index.kind, name.get_ref()));
+            self.error(
+                name.span(),
+                format!("unknown {} `{}`{defined}{hint}", index.kind, name.get_ref()),
+            );
         }
         found
     }
@@ -444,7 +496,11 @@ impl<'a> Resolver<'a> {
         if names.get_ref().is_empty() {
             self.error(names.span(), format!("empty list: name at least one {}", index.kind));
         }
-        names.get_ref().iter().filter_map(|n| self.reference(index, n)).collect()
+        names
+            .get_ref()
+            .iter()
+            .filter_map(|n| self.reference(index, n))
+            .collect()
     }
 
     fn date(&mut self, value: &Spanned<Datetime>) -> Date {
@@ -455,7 +511,11 @@ impl<'a> Resolver<'a> {
         };
         date.unwrap_or_else(|| {
             self.error(value.span(), format!("expected a date like 2025-06-16, found `{dt}`"));
-            Date { year: 1970, month: 1, day: 1 }
+            Date {
+                year: 1970,
+                month: 1,
+                day: 1,
+            }
         })
     }
 
@@ -463,7 +523,12 @@ impl<'a> Resolver<'a> {
         if let Some((from, to)) = self.period
             && (date < from || date > to)
         {
-            let msg = format!("{what} {} is outside the story's period ({} to {})", date.iso(), from.iso(), to.iso());
+            let msg = format!(
+                "{what} {} is outside the story's period ({} to {})",
+                date.iso(),
+                from.iso(),
+                to.iso()
+            );
             self.error(span.span(), msg);
         }
     }
@@ -475,37 +540,57 @@ impl<'a> Resolver<'a> {
             None | Some((_, "day")) => Precision::Day,
             Some((_, "month")) => Precision::Month,
             Some((p, other)) => {
-                self.error(p.span(), format!("unknown said_precision `{other}`; expected `day` or `month`"));
+                self.error(
+                    p.span(),
+                    format!("unknown said_precision `{other}`; expected `day` or `month`"),
+                );
                 Precision::Day
             }
         };
         When { date, precision }
     }
 
-    fn precision(&mut self, precision: Option<&Spanned<String>>, until: Option<&Spanned<Datetime>>, date: Date) -> Precision {
+    fn precision(
+        &mut self,
+        precision: Option<&Spanned<String>>,
+        until: Option<&Spanned<Datetime>>,
+        date: Date,
+    ) -> Precision {
         let word = precision.map(|p| p.get_ref().as_str()).unwrap_or("day");
         match (word, until) {
             ("window", Some(until_span)) => {
                 let until = self.date(until_span);
                 if until < date {
-                    self.error(until_span.span(), format!("the window ends ({}) before it starts ({})", until.iso(), date.iso()));
+                    self.error(
+                        until_span.span(),
+                        format!("the window ends ({}) before it starts ({})", until.iso(), date.iso()),
+                    );
                 }
                 self.in_period(until_span, until, "stage window end");
                 Precision::Window(until)
             }
             ("window", None) => {
-                self.error(precision.map_or(0..0, |p| p.span()), "a `window` stage needs `until = <last date>`");
+                self.error(
+                    precision.map_or(0..0, |p| p.span()),
+                    "a `window` stage needs `until = <last date>`",
+                );
                 Precision::Day
             }
             (_, Some(until_span)) => {
-                self.error(until_span.span(), "`until` is only allowed with `precision = \"window\"`");
+                self.error(
+                    until_span.span(),
+                    "`until` is only allowed with `precision = \"window\"`",
+                );
                 Precision::Day
             }
             ("day", None) => Precision::Day,
             ("month", None) => Precision::Month,
             (other, None) => {
                 let span = precision.map_or(0..0, |p| p.span());
-                self.error(span, format!("unknown precision `{other}`; expected `day`, `month` or `window`"));
+                self.error(
+                    span,
+                    format!("unknown precision `{other}`; expected `day`, `month` or `window`"),
+                );
                 Precision::Day
             }
         }
@@ -518,12 +603,18 @@ impl<'a> Resolver<'a> {
                 let from = self.date(&period.get_ref().from);
                 let to = self.date(&period.get_ref().to);
                 if from > to {
-                    self.error(period.span(), format!("the period starts ({}) after it ends ({})", from.iso(), to.iso()));
+                    self.error(
+                        period.span(),
+                        format!("the period starts ({}) after it ends ({})", from.iso(), to.iso()),
+                    );
                 }
                 Scope::Period(from, to)
             }
             (Some(stage), Some(_)) => {
-                self.error(stage.span(), "a claim has either a `stage` (a per-stage figure) or a `period` (a cumulative figure), not both");
+                self.error(
+                    stage.span(),
+                    "a claim has either a `stage` (a per-stage figure) or a `period` (a cumulative figure), not both",
+                );
                 Scope::Whole
             }
             (None, None) => Scope::Whole,
@@ -533,15 +624,28 @@ impl<'a> Resolver<'a> {
     fn figure(&mut self, claim: &model::Claim) -> Figure {
         let value = *claim.value.get_ref();
         if value < 0 {
-            self.error(claim.value.span(), format!("negative value {value}: figures are counts"));
+            self.error(
+                claim.value.span(),
+                format!("negative value {value}: figures are counts"),
+            );
         }
         let qualifier = match &claim.qualifier {
             None => Qualifier::Exact,
             Some(q) => Qualifier::parse(q.get_ref()).unwrap_or_else(|| {
                 let words = Qualifier::ALL.iter().map(|(_, w)| *w);
-                let hint = closest(q.get_ref(), words).first().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                let hint = closest(q.get_ref(), words)
+                    .first()
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
                 let expected: Vec<String> = Qualifier::ALL.iter().map(|(_, w)| format!("`{w}`")).collect();
-                self.error(q.span(), format!("unknown qualifier `{}`{hint} (expected one of {})", q.get_ref(), expected.join(", ")));
+                self.error(
+                    q.span(),
+                    format!(
+                        "unknown qualifier `{}`{hint} (expected one of {})",
+                        q.get_ref(),
+                        expected.join(", ")
+                    ),
+                );
                 Qualifier::Exact
             }),
         };
@@ -549,16 +653,28 @@ impl<'a> Resolver<'a> {
             (Qualifier::Range, Some(high)) => {
                 let high_value = *high.get_ref();
                 if value > high_value {
-                    self.error(high.span(), format!("range low {value} is greater than high {high_value}"));
+                    self.error(
+                        high.span(),
+                        format!("range low {value} is greater than high {high_value}"),
+                    );
                 }
                 Figure::range(value, high_value)
             }
             (Qualifier::Range, None) => {
-                self.error(claim.value.span(), "a `range` needs `high = <upper end>` (`value` is the lower end)");
+                self.error(
+                    claim.value.span(),
+                    "a `range` needs `high = <upper end>` (`value` is the lower end)",
+                );
                 Figure::new(Qualifier::Exact, value)
             }
             (q, Some(high)) => {
-                self.error(high.span(), format!("`high` is only allowed with `qualifier = \"range\"`, not `{}`", q.word()));
+                self.error(
+                    high.span(),
+                    format!(
+                        "`high` is only allowed with `qualifier = \"range\"`, not `{}`",
+                        q.word()
+                    ),
+                );
                 Figure::new(q, value)
             }
             (q, None) => Figure::new(q, value),
@@ -593,7 +709,10 @@ impl<'a> Resolver<'a> {
                     Status::Superseded { by }
                 }
                 None => {
-                    self.error(status_span, "`status = \"superseded\"` needs `superseded_by = \"<id of the newer claim>\"`");
+                    self.error(
+                        status_span,
+                        "`status = \"superseded\"` needs `superseded_by = \"<id of the newer claim>\"`",
+                    );
                     Status::Current
                 }
             },
@@ -604,14 +723,23 @@ impl<'a> Resolver<'a> {
                     Status::Retracted { on, reason }
                 }
                 None => {
-                    self.error(status_span, "`status = \"retracted\"` needs `retracted = { on = <date>, reason = \"...\" }`");
+                    self.error(
+                        status_span,
+                        "`status = \"retracted\"` needs `retracted = { on = <date>, reason = \"...\" }`",
+                    );
                     Status::Current
                 }
             },
             other => {
                 let words = ["current", "unconfirmed", "superseded", "retracted"];
-                let hint = closest(other, words).first().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
-                self.error(status_span, format!("unknown status `{other}`{hint} (expected current, unconfirmed, superseded or retracted)"));
+                let hint = closest(other, words)
+                    .first()
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                self.error(
+                    status_span,
+                    format!("unknown status `{other}`{hint} (expected current, unconfirmed, superseded or retracted)"),
+                );
                 Status::Current
             }
         }
@@ -632,11 +760,18 @@ impl<'a> Resolver<'a> {
             while let Some(n) = next.get(at).copied().flatten() {
                 if n == start {
                     if !reported[start] {
-                        let chain: Vec<&str> = seen.iter().chain([&start]).map(|&i| ids[i].get_ref().as_str()).collect();
+                        let chain: Vec<&str> = seen
+                            .iter()
+                            .chain([&start])
+                            .map(|&i| ids[i].get_ref().as_str())
+                            .collect();
                         for &i in &seen {
                             reported[i] = true;
                         }
-                        self.error(ids[start].span(), format!("`superseded_by` loops: {}", chain.join(" → ")));
+                        self.error(
+                            ids[start].span(),
+                            format!("`superseded_by` loops: {}", chain.join(" → ")),
+                        );
                     }
                     break;
                 }
@@ -649,9 +784,20 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn citations(&mut self, owner: &Spanned<String>, citations: &[model::Citation], outlets: &Index) -> Vec<ds::Citation> {
+    fn citations(
+        &mut self,
+        owner: &Spanned<String>,
+        citations: &[model::Citation],
+        outlets: &Index,
+    ) -> Vec<ds::Citation> {
         if citations.is_empty() {
-            self.error(owner.span(), format!("`{}` has no citation: add a [[…citation]] with outlet and url", owner.get_ref()));
+            self.error(
+                owner.span(),
+                format!(
+                    "`{}` has no citation: add a [[…citation]] with outlet and url",
+                    owner.get_ref()
+                ),
+            );
         }
         citations.iter().map(|c| self.citation(c, outlets)).collect()
     }
@@ -685,7 +831,12 @@ fn is_web_url(url: &str) -> bool {
 
 /// Stages were sorted by date after claims pointed at them by file position: point them again.
 fn remap_stages(mut dataset: Dataset, file_stages: &[model::Stage]) -> Dataset {
-    let position: HashMap<&str, usize> = dataset.stages.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let position: HashMap<&str, usize> = dataset
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
     let new_index: Vec<usize> = file_stages.iter().map(|s| position[s.id.get_ref().as_str()]).collect();
     for claim in &mut dataset.claims {
         if let Scope::Stage(s) = claim.scope {

@@ -61,7 +61,8 @@ fn tier<T: Named>(query: &str, item: &T) -> Option<Tier> {
     if id.starts_with(query) {
         return Some(Tier::IdPrefix);
     }
-    let word_prefix = |n: &str| n.starts_with(query) || n.match_indices(' ').any(|(i, _)| n[i + 1..].starts_with(query));
+    let word_prefix =
+        |n: &str| n.starts_with(query) || n.match_indices(' ').any(|(i, _)| n[i + 1..].starts_with(query));
     if names().any(|n| word_prefix(&n)) {
         return Some(Tier::Prefix);
     }
@@ -144,7 +145,11 @@ pub fn rank<T: Named>(items: &[T], query: &str, limit: usize) -> Vec<usize> {
     if q.is_empty() {
         return (0..items.len().min(limit)).collect();
     }
-    let mut scored: Vec<(Tier, usize)> = items.iter().enumerate().filter_map(|(i, item)| tier(&q, item).map(|t| (t, i))).collect();
+    let mut scored: Vec<(Tier, usize)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| tier(&q, item).map(|t| (t, i)))
+        .collect();
     scored.sort();
     let mut out: Vec<usize> = scored.into_iter().map(|(_, i)| i).take(limit).collect();
     if out.len() < limit {

@@ -7,5 +7,9 @@ use figures_bot::cli::{Cli, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    run(cli.command, &mut std::io::stdout().lock(), &mut std::io::stderr().lock())
+    run(
+        cli.command,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    )
 }

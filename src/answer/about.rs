@@ -1,8 +1,8 @@
 //! `about`: what the loaded dataset is, how big, how fresh, and which exact file.
 
 use super::{Reply, Section, footer};
-use crate::date::DateSpan;
 use crate::dataset::Dataset;
+use crate::date::DateSpan;
 
 pub fn answer(data: &Dataset) -> Reply {
     let story = &data.story;
@@ -24,8 +24,20 @@ pub fn answer(data: &Dataset) -> Reply {
         format!("Period: {}", DateSpan(story.period.0, story.period.1)),
         format!("Contents: {counts}"),
         format!("Last reviewed: {}", story.last_reviewed),
-        format!("Maintainers: {}", if story.maintainers.is_empty() { "none listed".to_string() } else { story.maintainers.join(", ") }),
-        format!("File: {} ({} bytes), version {}", data.source.path.display(), data.source.bytes, data.source.version),
+        format!(
+            "Maintainers: {}",
+            if story.maintainers.is_empty() {
+                "none listed".to_string()
+            } else {
+                story.maintainers.join(", ")
+            }
+        ),
+        format!(
+            "File: {} ({} bytes), version {}",
+            data.source.path.display(),
+            data.source.bytes,
+            data.source.version
+        ),
         format!("SHA-256: {}", data.source.checksum),
     ]);
     Reply {

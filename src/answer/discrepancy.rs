@@ -105,7 +105,10 @@ fn claims_by_group(data: &Dataset) -> Vec<((usize, Scope), Vec<usize>)> {
         }
         group.push(i);
     }
-    order.into_iter().map(|k| (k, groups.remove(&k).unwrap_or_default())).collect()
+    order
+        .into_iter()
+        .map(|k| (k, groups.remove(&k).unwrap_or_default()))
+        .collect()
 }
 
 /// Different values for the same quantity and scope.
@@ -136,7 +139,10 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
         let party = |c: &Claim| !data.sides[data.side_of(c)].is_outlet;
         let kind = if pairs.is_empty() {
             DiscrepancyKind::Precision
-        } else if pairs.iter().any(|(a, b)| party(a) && party(b) && data.side_of(a) != data.side_of(b)) {
+        } else if pairs
+            .iter()
+            .any(|(a, b)| party(a) && party(b) && data.side_of(a) != data.side_of(b))
+        {
             DiscrepancyKind::BetweenParties
         } else if pairs.iter().any(|(a, b)| party(a) && party(b)) {
             DiscrepancyKind::WithinSide
@@ -145,16 +151,33 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
         };
         let quantity = &data.quantities[q];
         let values: Vec<String> = distinct.iter().map(|(f, _)| f.to_string()).collect();
-        let headline = format!("{}: {} — {}", scope_label(data, scope), values.join(" vs "), quantity.label);
-        let positions = distinct.iter().map(|(f, list)| position(data, f.with_unit(&quantity.unit), list)).collect();
+        let headline = format!(
+            "{}: {} — {}",
+            scope_label(data, scope),
+            values.join(" vs "),
+            quantity.label
+        );
+        let positions = distinct
+            .iter()
+            .map(|(f, list)| position(data, f.with_unit(&quantity.unit), list))
+            .collect();
         let mut details = Vec::new();
-        let exact: Vec<i64> = distinct.iter().filter(|(f, _)| f.is_exact()).map(|(f, _)| f.value).collect();
-        let difference = (exact.len() >= 2).then(|| exact.iter().max().unwrap_or(&0) - exact.iter().min().unwrap_or(&0));
+        let exact: Vec<i64> = distinct
+            .iter()
+            .filter(|(f, _)| f.is_exact())
+            .map(|(f, _)| f.value)
+            .collect();
+        let difference =
+            (exact.len() >= 2).then(|| exact.iter().max().unwrap_or(&0) - exact.iter().min().unwrap_or(&0));
         if let Some(diff) = difference {
             details.push(format!("Difference: {}.", thousands(diff)));
         }
         if kind == DiscrepancyKind::BetweenParties && matches!(scope, Scope::Period(..)) {
-            let officials: Vec<&Claim> = claims.iter().copied().filter(|c| party(c) && c.figure.is_exact()).collect();
+            let officials: Vec<&Claim> = claims
+                .iter()
+                .copied()
+                .filter(|c| party(c) && c.figure.is_exact())
+                .collect();
             details.extend(explain_total_gap(data, &officials));
         }
         found.push(Discrepancy {
@@ -177,7 +200,10 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
 pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String> {
     let mut out = Vec::new();
     let Some(a) = totals.first() else { return out };
-    let Some(b) = totals.iter().find(|c| data.side_of(c) != data.side_of(a) && c.figure != a.figure) else {
+    let Some(b) = totals
+        .iter()
+        .find(|c| data.side_of(c) != data.side_of(a) && c.figure != a.figure)
+    else {
         return out;
     };
     let Scope::Period(from, to) = a.scope else { return out };
@@ -223,7 +249,9 @@ pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String
             join_and(&where_)
         ));
     } else if covered {
-        out.push(format!("The stage figures agree; they do not explain the gap between {names}."));
+        out.push(format!(
+            "The stage figures agree; they do not explain the gap between {names}."
+        ));
     }
     out
 }
@@ -251,15 +279,28 @@ fn totals_vs_stages(data: &Dataset, found: &mut Vec<Discrepancy>) {
             .map(|s| (s, stage_sum(data, claim.quantity, Who::Side(s), Some((from, to)))))
             .filter(|(_, sum)| sum.parts.len() == stage_count && sum.figure.is_some())
             .collect();
-        if sums.is_empty() || sums.iter().any(|(_, sum)| sum.figure.is_some_and(|f| f.compatible_with(&claim.figure))) {
+        if sums.is_empty()
+            || sums
+                .iter()
+                .any(|(_, sum)| sum.figure.is_some_and(|f| f.compatible_with(&claim.figure)))
+        {
             continue;
         }
         let unit = &data.quantities[claim.quantity].unit;
         let details: Vec<String> = sums
             .iter()
-            .filter_map(|(s, sum)| compare_with_sum(data, claim, sum, stage_count).map(|t| format!("Against {}'s stage figures: {t}.", data.sides[*s].name)))
+            .filter_map(|(s, sum)| {
+                compare_with_sum(data, claim, sum, stage_count)
+                    .map(|t| format!("Against {}'s stage figures: {t}.", data.sides[*s].name))
+            })
             .collect();
-        let sums_text: Vec<String> = sums.iter().filter_map(|(s, sum)| sum.figure.map(|f| format!("{} from {}'s stages", f, data.sides[*s].name))).collect();
+        let sums_text: Vec<String> = sums
+            .iter()
+            .filter_map(|(s, sum)| {
+                sum.figure
+                    .map(|f| format!("{} from {}'s stages", f, data.sides[*s].name))
+            })
+            .collect();
         let difference = match (claim.figure.is_exact(), sums.first().and_then(|(_, s)| s.figure)) {
             (true, Some(f)) if f.is_exact() => Some((claim.figure.value - f.value).abs()),
             _ => None,
@@ -319,7 +360,12 @@ fn dating_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             quantity: None,
             scope: Some(Scope::Stage(s)),
             topic: None,
-            headline: format!("{}: dated {} in the data, differently by {} claim(s)", stage.name, stage.when, off.len()),
+            headline: format!(
+                "{}: dated {} in the data, differently by {} claim(s)",
+                stage.name,
+                stage.when,
+                off.len()
+            ),
             details: Vec::new(),
             difference: None,
             claims: off.iter().map(|(i, _)| *i).collect(),
@@ -355,8 +401,20 @@ fn characterisation_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
                 let mut citations = Vec::new();
                 for &i in list {
                     let c = &data.characterisations[i];
-                    who.extend(c.claimants.iter().filter(|x| !who.contains(x)).copied().collect::<Vec<_>>());
-                    details.push(format!("{} ({}, {}): {}", data.claimant_names(&c.claimants), c.id, c.said, c.summary));
+                    who.extend(
+                        c.claimants
+                            .iter()
+                            .filter(|x| !who.contains(x))
+                            .copied()
+                            .collect::<Vec<_>>(),
+                    );
+                    details.push(format!(
+                        "{} ({}, {}): {}",
+                        data.claimant_names(&c.claimants),
+                        c.id,
+                        c.said,
+                        c.summary
+                    ));
                     citations.extend(c.citations.iter().map(|ci| citation_ref(data, ci)));
                 }
                 Entry {
@@ -419,7 +477,14 @@ fn position(data: &Dataset, what: String, claims: &[&Claim]) -> Entry {
     let mut who: Vec<usize> = Vec::new();
     let mut citations: Vec<CitationRef> = Vec::new();
     for claim in claims {
-        who.extend(claim.claimants.iter().filter(|c| !who.contains(c)).copied().collect::<Vec<_>>());
+        who.extend(
+            claim
+                .claimants
+                .iter()
+                .filter(|c| !who.contains(c))
+                .copied()
+                .collect::<Vec<_>>(),
+        );
         for c in &claim.citations {
             if !citations.iter().any(|x| x.url == c.url) {
                 citations.push(citation_ref(data, c));
@@ -510,7 +575,12 @@ fn sentence_for(data: &Dataset, d: &Discrepancy) -> Option<String> {
     if d.kind == DiscrepancyKind::Characterisation {
         return None;
     }
-    let mut claims: Vec<&Claim> = d.claims.iter().map(|&i| &data.claims[i]).filter(|c| Some(c.scope) == d.scope).collect();
+    let mut claims: Vec<&Claim> = d
+        .claims
+        .iter()
+        .map(|&i| &data.claims[i])
+        .filter(|c| Some(c.scope) == d.scope)
+        .collect();
     claims.sort_by_key(|c| (data.sides[data.side_of(c)].is_outlet, data.side_of(c)));
     let mut one_each: Vec<&Claim> = Vec::new();
     for c in claims {

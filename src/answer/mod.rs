@@ -20,10 +20,20 @@ use crate::figure::Figure;
 /// A question, with the names exactly as the user typed them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
-    Total { quantity: Option<String>, claimant: Option<String> },
-    Stage { stage: String },
-    Discrepancy { quantity: Option<String>, stage: Option<String> },
-    Source { claimant: String },
+    Total {
+        quantity: Option<String>,
+        claimant: Option<String>,
+    },
+    Stage {
+        stage: String,
+    },
+    Discrepancy {
+        quantity: Option<String>,
+        stage: Option<String>,
+    },
+    Source {
+        claimant: String,
+    },
     Timeline,
     About,
 }
@@ -192,7 +202,14 @@ fn attributed_sentence(data: &Dataset, claims: &[&Claim]) -> Option<String> {
     let mut groups: Vec<(Figure, Vec<usize>)> = Vec::new();
     for claim in claims {
         match groups.iter_mut().find(|(f, _)| *f == claim.figure) {
-            Some((_, who)) => who.extend(claim.claimants.iter().filter(|c| !who.contains(c)).copied().collect::<Vec<_>>()),
+            Some((_, who)) => who.extend(
+                claim
+                    .claimants
+                    .iter()
+                    .filter(|c| !who.contains(c))
+                    .copied()
+                    .collect::<Vec<_>>(),
+            ),
             None => groups.push((claim.figure, claim.claimants.clone())),
         }
     }

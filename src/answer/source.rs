@@ -17,7 +17,11 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
             notes: Vec::new(),
         });
     }
-    let mut statements: Vec<_> = data.characterisations.iter().filter(|ch| ch.claimants.contains(&c)).collect();
+    let mut statements: Vec<_> = data
+        .characterisations
+        .iter()
+        .filter(|ch| ch.claimants.contains(&c))
+        .collect();
     statements.sort_by_key(|ch| ch.said.date);
     if !statements.is_empty() {
         sections.push(Section {
@@ -41,7 +45,11 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
     about.push(format!("side: {}", data.sides[claimant.side].name));
     let mut lead = vec![about.join(" — ")];
     lead.extend(claimant.notes.clone());
-    lead.push(format!("{} figure(s), {} characterisation(s).", claims.len(), statements.len()));
+    lead.push(format!(
+        "{} figure(s), {} characterisation(s).",
+        claims.len(),
+        statements.len()
+    ));
     Ok(Reply {
         title: format!("What {} said", claimant.name),
         lead,

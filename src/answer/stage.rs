@@ -10,7 +10,11 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
     let mut sections = Vec::new();
     let mut sentence = None;
     for (q, quantity) in data.quantities.iter().enumerate() {
-        let mut claims: Vec<&Claim> = data.claims.iter().filter(|c| c.quantity == q && c.scope == Scope::Stage(s)).collect();
+        let mut claims: Vec<&Claim> = data
+            .claims
+            .iter()
+            .filter(|c| c.quantity == q && c.scope == Scope::Stage(s))
+            .collect();
         if claims.is_empty() {
             continue;
         }

@@ -16,7 +16,11 @@ pub fn answer(data: &Dataset) -> Reply {
                 let Some(first) = figures.first() else { continue };
                 let mut text = format!("{} {}", data.sides[side].name, first.figure);
                 if figures.iter().any(|c| c.figure != first.figure) {
-                    let others: Vec<String> = figures.iter().filter(|c| c.figure != first.figure).map(|c| c.figure.to_string()).collect();
+                    let others: Vec<String> = figures
+                        .iter()
+                        .filter(|c| c.figure != first.figure)
+                        .map(|c| c.figure.to_string())
+                        .collect();
                     text.push_str(&format!(" (also {})", others.join(", ")));
                 }
                 per_side.push(text);

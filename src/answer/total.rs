@@ -45,7 +45,9 @@ pub(super) fn stage_figures<'a>(data: &'a Dataset, quantity: usize, who: Who, st
     let mut claims: Vec<&Claim> = data
         .claims
         .iter()
-        .filter(|c| c.quantity == quantity && c.scope == Scope::Stage(stage) && c.status.stands() && who.includes(data, c))
+        .filter(|c| {
+            c.quantity == quantity && c.scope == Scope::Stage(stage) && c.status.stands() && who.includes(data, c)
+        })
         .collect();
     sort_claims(data, &mut claims);
     claims.sort_by_key(|c| c.status != crate::dataset::Status::Current);
@@ -53,7 +55,12 @@ pub(super) fn stage_figures<'a>(data: &'a Dataset, quantity: usize, who: Who, st
 }
 
 /// Adds up `who`'s per-stage figures for stages within `within` (all stages if `None`).
-pub(super) fn stage_sum<'a>(data: &'a Dataset, quantity: usize, who: Who, within: Option<(Date, Date)>) -> StageSum<'a> {
+pub(super) fn stage_sum<'a>(
+    data: &'a Dataset,
+    quantity: usize,
+    who: Who,
+    within: Option<(Date, Date)>,
+) -> StageSum<'a> {
     let mut parts = Vec::new();
     let mut conflicts = Vec::new();
     for (s, stage) in data.stages.iter().enumerate() {
@@ -81,12 +88,19 @@ pub(super) fn stage_sum<'a>(data: &'a Dataset, quantity: usize, who: Who, within
         })
         .ok()
         .flatten();
-    StageSum { figure, parts, conflicts }
+    StageSum {
+        figure,
+        parts,
+        conflicts,
+    }
 }
 
 /// Stages that fall within a period.
 pub(super) fn stages_within(data: &Dataset, from: Date, to: Date) -> usize {
-    data.stages.iter().filter(|s| s.when.date >= from && s.when.last_day() <= to).count()
+    data.stages
+        .iter()
+        .filter(|s| s.when.date >= from && s.when.last_day() <= to)
+        .count()
 }
 
 pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) -> Result<Reply, LookupError> {
@@ -158,7 +172,10 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
         // Where two parties state exact totals for the same period, compare them.
         let mut official: Vec<&Claim> = Vec::new();
         for (_, claim) in &side_totals {
-            if official.iter().all(|o| o.scope != claim.scope || data.side_of(o) != data.side_of(claim)) {
+            if official
+                .iter()
+                .all(|o| o.scope != claim.scope || data.side_of(o) != data.side_of(claim))
+            {
                 official.push(claim);
             }
         }
@@ -204,12 +221,16 @@ fn sum_entry(data: &Dataset, q: usize, who: Who, sum: &StageSum) -> Entry {
         .iter()
         .map(|(s, c)| format!("{} ({}, {})", c.figure, data.stages[*s].name, c.id))
         .collect();
-    let claimants: Vec<usize> = sum.parts.iter().flat_map(|(_, c)| c.claimants.iter().copied()).fold(Vec::new(), |mut acc, c| {
-        if !acc.contains(&c) {
-            acc.push(c);
-        }
-        acc
-    });
+    let claimants: Vec<usize> =
+        sum.parts
+            .iter()
+            .flat_map(|(_, c)| c.claimants.iter().copied())
+            .fold(Vec::new(), |mut acc, c| {
+                if !acc.contains(&c) {
+                    acc.push(c);
+                }
+                acc
+            });
     let mut details = vec![terms.join(" + ")];
     if matches!(who, Who::Side(_)) {
         details.push(format!("stage figures from {}", data.claimant_names(&claimants)));
@@ -232,22 +253,37 @@ fn sum_entry(data: &Dataset, q: usize, who: Who, sum: &StageSum) -> Entry {
 }
 
 /// Says whether a stated total agrees with the stage figures it should add up to.
-pub(super) fn compare_with_sum(data: &Dataset, claim: &Claim, sum: &StageSum, stages_in_period: usize) -> Option<String> {
+pub(super) fn compare_with_sum(
+    data: &Dataset,
+    claim: &Claim,
+    sum: &StageSum,
+    stages_in_period: usize,
+) -> Option<String> {
     let unit = &data.quantities[claim.quantity].unit;
     let total = sum.figure?;
     if sum.parts.is_empty() {
         return None;
     }
     let coverage = if sum.parts.len() < stages_in_period {
-        format!(" (only {} of the {} stages in the period have figures)", sum.parts.len(), stages_in_period)
+        format!(
+            " (only {} of the {} stages in the period have figures)",
+            sum.parts.len(),
+            stages_in_period
+        )
     } else {
         String::new()
     };
     let stages: Vec<&str> = sum.parts.iter().map(|(s, _)| data.stages[*s].name.as_str()).collect();
     let text = if claim.figure == total {
-        format!("matches the sum of the stage figures, {}{coverage}", total.with_unit(unit))
+        format!(
+            "matches the sum of the stage figures, {}{coverage}",
+            total.with_unit(unit)
+        )
     } else if claim.figure.compatible_with(&total) {
-        format!("consistent with the sum of the stage figures, {}{coverage}", total.with_unit(unit))
+        format!(
+            "consistent with the sum of the stage figures, {}{coverage}",
+            total.with_unit(unit)
+        )
     } else if claim.figure.is_exact() && total.is_exact() {
         let gap = claim.figure.value - total.value;
         format!(
@@ -257,7 +293,10 @@ pub(super) fn compare_with_sum(data: &Dataset, claim: &Claim, sum: &StageSum, st
             join_and(&stages)
         )
     } else {
-        format!("does not fit the sum of the stage figures, {}{coverage}", total.with_unit(unit))
+        format!(
+            "does not fit the sum of the stage figures, {}{coverage}",
+            total.with_unit(unit)
+        )
     };
     Some(text)
 }

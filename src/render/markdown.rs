@@ -18,7 +18,7 @@ pub fn render(reply: &Reply) -> String {
             out.push_str(&entry_text(entry));
         }
         for note in &section.notes {
-            let _ = writeln!(out, "*Note:* {}", escape_markdown(note));
+            let _ = writeln!(out, "- *Note:* {}", escape_markdown(note));
         }
         out.push('\n');
     }
@@ -30,7 +30,11 @@ pub fn render(reply: &Reply) -> String {
 }
 
 fn entry_text(entry: &Entry) -> String {
-    let mut out = format!("- **{}**: {}", escape_markdown(&entry.who), escape_markdown(&entry.what));
+    let mut out = format!(
+        "- **{}**: {}",
+        escape_markdown(&entry.who),
+        escape_markdown(&entry.what)
+    );
     if let Some(status) = &entry.status {
         let _ = write!(out, " — ⚠ *{}*", escape_markdown(status));
     }
@@ -58,6 +62,8 @@ pub fn citations_text(citations: &[CitationRef]) -> String {
 }
 
 pub fn citation_text(c: &CitationRef) -> String {
-    let date = c.published.map_or_else(|| "date not shown".to_string(), |d| d.to_string());
+    let date = c
+        .published
+        .map_or_else(|| "date not shown".to_string(), |d| d.to_string());
     format!("{} ({date})", link(&c.outlet, &c.url))
 }
