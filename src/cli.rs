@@ -8,7 +8,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::answer::{COMMANDS, Query, answer};
+use crate::config::Config;
 use crate::dataset::Dataset;
+use crate::discord::live::Fixed;
+use crate::discord::{BotSettings, shutdown_signal};
 use crate::error::LookupError;
 use crate::library::Library;
 use crate::render::markdown;
@@ -48,6 +51,12 @@ pub enum Command {
         /// The command's arguments; words are joined ("16 june").
         args: Vec<String>,
     },
+    /// Run the Discord bot (token from DISCORD_TOKEN or `discord.token_file`).
+    Run {
+        /// The config file [default: $FIGURES_BOT_CONFIG, else figures-bot.toml]
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
 }
 
 /// Exit codes: what scripts and editors' tools can rely on.
@@ -67,6 +76,82 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
             command,
             args,
         } => ask(&data, story.as_deref(), &command, &args, out, err),
+        Command::Run { config } => run_bot(config, err),
+    }
+}
+
+/// Logs to stderr; `RUST_LOG` filters (serenity's own chatter is kept to warnings by default).
+pub fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,serenity=warn,tracing::span=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// Everything that can be checked before connecting is checked first: a crash loop must not
+/// burn Discord's daily IDENTIFY budget.
+fn run_bot(config: Option<PathBuf>, err: &mut dyn Write) -> ExitCode {
+    let path = Config::locate(config);
+    let config = match Config::load(&path) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            return ExitCode::from(exit::INVALID_DATA);
+        }
+    };
+    init_logging(config.log.json);
+    let token = match crate::discord::token::load(
+        config.discord.token_file.as_deref(),
+        std::env::var("DISCORD_TOKEN").ok(),
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "figures-bot: {e}");
+            return ExitCode::from(exit::INVALID_DATA);
+        }
+    };
+    let library = match Library::load(&config.data.to_vec()) {
+        Ok(l) => l,
+        Err(errors) => {
+            for e in errors {
+                for line in e.problems() {
+                    let _ = writeln!(err, "{line}");
+                }
+            }
+            let _ = writeln!(err, "figures-bot: the data is invalid; not connecting");
+            return ExitCode::from(exit::INVALID_DATA);
+        }
+    };
+    let settings = BotSettings {
+        token,
+        api_proxy: config.discord.api_proxy.clone(),
+        guild_ids: config.discord.guild_ids.clone(),
+        channel_id: config.notify.channel_id,
+        role_id: config.notify.role_id,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(err, "figures-bot: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::INVALID_DATA);
+        }
+    };
+    for story in library.stories() {
+        tracing::info!(story = %story.story.id, claims = story.claims.len(), path = %story.source.path.display(), "data loaded");
+    }
+    let live = std::sync::Arc::new(Fixed(std::sync::Arc::new(library)));
+    match runtime.block_on(crate::discord::run(settings, live, None, shutdown_signal())) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(e) => {
+            tracing::error!(error = %e, "bot stopped");
+            ExitCode::from(exit::INVALID_DATA)
+        }
     }
 }
 

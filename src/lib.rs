@@ -23,12 +23,16 @@
 //!
 //! The edges depend on the core, never the reverse:
 //!
-//! * [`cli`]: `figures-bot check` and `figures-bot ask`, and the binary's entry point.
+//! * [`cli`]: `figures-bot check`, `ask` and `run`, and the binary's entry point.
+//! * [`config`]: the bot's config file.
+//! * [`discord`]: the Discord adapter (serenity): commands, embeds, update pings.
 
 pub mod answer;
 pub mod cli;
+pub mod config;
 pub mod dataset;
 pub mod date;
+pub mod discord;
 pub mod error;
 pub mod figure;
 pub mod library;

@@ -92,6 +92,31 @@ impl Library {
         &self.stories
     }
 
+    /// The same library with the story from `dataset`'s file replaced by it (appended when no
+    /// story came from that file); the other stories are shared, not copied. Refuses a story id
+    /// that another file already has.
+    pub fn replacing(&self, dataset: Dataset) -> Result<Library, LoadError> {
+        let path = dataset.source.path.clone();
+        if let Some(other) = self
+            .stories
+            .iter()
+            .find(|s| s.source.path != path && s.story.id == dataset.story.id)
+        {
+            return Err(LoadError::DuplicateStory {
+                id: dataset.story.id.clone(),
+                first: other.source.path.clone(),
+                second: path,
+            });
+        }
+        let mut stories = self.stories.clone();
+        let dataset = Arc::new(dataset);
+        match stories.iter().position(|s| s.source.path == path) {
+            Some(i) => stories[i] = dataset,
+            None => stories.push(dataset),
+        }
+        Ok(Library { stories })
+    }
+
     /// The story a question is about: the named one, or the only one loaded.
     pub fn select(&self, story: Option<&str>) -> Result<&Arc<Dataset>, LookupError> {
         match (story, self.stories.as_slice()) {

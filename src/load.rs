@@ -57,11 +57,7 @@ impl Dataset {
 
 /// Deserializes the file, turning a TOML or shape error into a positioned problem.
 fn parse(text: &str, path: &Path) -> Result<model::File, LoadError> {
-    toml::from_str(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        let message = explain_toml_error(e.message());
-        LoadError::Invalid(vec![Locator::new(path, text).problem(span, message)])
-    })
+    toml::from_str(text).map_err(|e| LoadError::Invalid(vec![toml_problem(path, text, &e)]))
 }
 
 /// Adds a "did you mean" to serde's unknown-field and unknown-variant messages.
@@ -79,6 +75,21 @@ fn explain_toml_error(message: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A problem at a byte span of a TOML text (used for config files too).
+pub(crate) fn problem_at(path: &Path, text: &str, span: Range<usize>, message: String) -> Problem {
+    Locator::new(path, text).problem(span, message)
+}
+
+/// A TOML deserialization error as a positioned problem, with "did you mean" for unknown keys.
+pub(crate) fn toml_problem(path: &Path, text: &str, error: &toml::de::Error) -> Problem {
+    problem_at(
+        path,
+        text,
+        error.span().unwrap_or(0..0),
+        explain_toml_error(error.message()),
+    )
 }
 
 /// Turns byte offsets into `line:col`.
@@ -361,7 +372,7 @@ impl<'a> Resolver<'a> {
                 format!("the period starts ({}) after it ends ({})", from.iso(), to.iso()),
             );
         }
-        self.period = Some((from, to));
+        self.period = (from <= to).then_some((from, to)); // else every date would be "outside" it
         ds::Story {
             id: s.id.get_ref().clone(),
             title: self.text("title", &s.title),
@@ -511,11 +522,15 @@ impl<'a> Resolver<'a> {
         };
         date.unwrap_or_else(|| {
             self.error(value.span(), format!("expected a date like 2025-06-16, found `{dt}`"));
-            Date {
-                year: 1970,
-                month: 1,
-                day: 1,
-            }
+            // Inside the period, so a bad date is not also reported as outside it.
+            self.period.map_or(
+                Date {
+                    year: 1970,
+                    month: 1,
+                    day: 1,
+                },
+                |(from, _)| from,
+            )
         })
     }
 
@@ -705,7 +720,9 @@ impl<'a> Resolver<'a> {
                     if by.get_ref() == id.get_ref() {
                         self.error(by.span(), format!("`{}` is superseded by itself", id.get_ref()));
                     }
-                    let by = self.reference(index, by).unwrap_or(0);
+                    let Some(by) = self.reference(index, by) else {
+                        return Status::Current;
+                    };
                     Status::Superseded { by }
                 }
                 None => {

@@ -1,0 +1,258 @@
+//! Serenity's event handler: registers the commands when connected and answers interactions
+//! from the live data.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use serenity::all::{
+    AutocompleteChoice, CommandDataOptionValue, CommandInteraction, Context, CreateAllowedMentions,
+    CreateAutocompleteResponse, CreateInteractionResponse, EditInteractionResponse, EventHandler, GuildId, Interaction,
+    Permissions, Ready, ResumedEvent, RoleId,
+};
+use serenity::async_trait;
+use tracing::{error, info, warn};
+
+use super::commands::{self, Lookup};
+use super::embeds::{self, MessageSpec, limits};
+use super::live::LiveData;
+use crate::answer::answer;
+use crate::dataset::Dataset;
+use crate::library::Library;
+use crate::lookup::{Named, rank};
+
+pub struct Handler {
+    pub live: Arc<dyn LiveData>,
+    /// Register commands in these guilds; empty: globally.
+    pub guild_ids: Vec<GuildId>,
+    /// The role `/subscribe` gives and update pings mention.
+    pub role_id: Option<RoleId>,
+    registered: AtomicBool,
+}
+
+impl Handler {
+    pub fn new(live: Arc<dyn LiveData>, guild_ids: Vec<GuildId>, role_id: Option<RoleId>) -> Handler {
+        Handler {
+            live,
+            guild_ids,
+            role_id,
+            registered: AtomicBool::new(false),
+        }
+    }
+
+    async fn register(&self, ctx: &Context) {
+        let commands = commands::all();
+        let count = commands.len();
+        if self.guild_ids.is_empty() {
+            match serenity::all::Command::set_global_commands(&ctx.http, commands).await {
+                Ok(_) => info!(count, "registered global commands"),
+                Err(e) => error!(error = %e, "could not register global commands"),
+            }
+        } else {
+            for guild in &self.guild_ids {
+                match guild.set_commands(&ctx.http, commands.clone()).await {
+                    Ok(_) => info!(count, guild = %guild, "registered guild commands"),
+                    Err(e) => error!(error = %e, guild = %guild, "could not register guild commands"),
+                }
+            }
+        }
+    }
+
+    async fn command(&self, ctx: &Context, cmd: &CommandInteraction) {
+        let started = Instant::now();
+        let name = cmd.data.name.as_str();
+        let result = match name {
+            "reload" => self.reload(ctx, cmd).await,
+            "subscribe" | "unsubscribe" => {
+                let (message, _) = self.subscription(ctx, cmd, name == "subscribe").await;
+                respond(ctx, cmd, &message, true).await
+            }
+            _ => {
+                let (message, ephemeral) = match commands::lookup_from(name, &cmd.data.options) {
+                    Some(lookup) => self.lookup(&lookup),
+                    None => (MessageSpec::text(&format!("Unknown command `/{name}`.")), true),
+                };
+                respond(ctx, cmd, &message, ephemeral).await
+            }
+        };
+        let latency_us = started.elapsed().as_micros() as u64;
+        match result {
+            Ok(()) => info!(command = name, user = %cmd.user.id, latency_us, "answered"),
+            Err(e) => error!(command = name, user = %cmd.user.id, latency_us, error = %e, "could not answer"),
+        }
+    }
+
+    /// The reply to a lookup, and whether only the asker sees it. User mistakes are private.
+    pub fn lookup(&self, lookup: &Lookup) -> (MessageSpec, bool) {
+        let library = self.live.library();
+        let result = library.select(lookup.story.as_deref()).and_then(|data| {
+            answer(data, &lookup.query).map(|mut reply| {
+                if matches!(lookup.query, crate::answer::Query::About) {
+                    reply.lead.extend(self.live.about_lines(&data.story.id));
+                }
+                reply
+            })
+        });
+        match result {
+            Ok(reply) => (
+                embeds::reply_message(&reply, commands::narrowing_hint(&lookup.query)),
+                lookup.private,
+            ),
+            Err(e) => (MessageSpec::text(&format!("⚠️ {e}")), true),
+        }
+    }
+
+    async fn reload(&self, ctx: &Context, cmd: &CommandInteraction) -> serenity::Result<()> {
+        let allowed = cmd
+            .member
+            .as_ref()
+            .and_then(|m| m.permissions)
+            .is_some_and(|p| p.contains(Permissions::MANAGE_GUILD) || p.contains(Permissions::ADMINISTRATOR));
+        if !allowed {
+            let message = MessageSpec::text("Only members with Manage Server can reload the data.");
+            return respond(ctx, cmd, &message, true).await;
+        }
+        // Reading and validating a large file can take longer than Discord's 3 seconds.
+        cmd.defer_ephemeral(&ctx.http).await?;
+        let outcome = self.live.reload_all().await;
+        let edit = EditInteractionResponse::new()
+            .content(embeds::truncate(&outcome, limits::CONTENT))
+            .allowed_mentions(CreateAllowedMentions::new());
+        cmd.edit_response(&ctx.http, edit).await.map(|_| ())
+    }
+
+    async fn subscription(&self, ctx: &Context, cmd: &CommandInteraction, subscribe: bool) -> (MessageSpec, bool) {
+        let Some(role) = self.role_id else {
+            return (
+                MessageSpec::text("No update role is configured (`notify.role_id`)."),
+                true,
+            );
+        };
+        let Some(member) = cmd.member.as_ref() else {
+            return (
+                MessageSpec::text("Use this command in a server, not in a direct message."),
+                true,
+            );
+        };
+        let result = if subscribe {
+            member.add_role(&ctx.http, role).await
+        } else {
+            member.remove_role(&ctx.http, role).await
+        };
+        let text = match result {
+            Ok(()) if subscribe => format!("You will be pinged (<@&{role}>) when the data changes."),
+            Ok(()) => "You will no longer be pinged when the data changes.".to_string(),
+            Err(e) => {
+                warn!(error = %e, role = %role, "could not change the update role");
+                "I could not change your roles: I need the Manage Roles permission, and my own role must be above the update role.".to_string()
+            }
+        };
+        (MessageSpec::text(&text), true)
+    }
+
+    async fn autocomplete(&self, ctx: &Context, cmd: &CommandInteraction) {
+        let Some(focused) = cmd.data.autocomplete() else { return };
+        let story = cmd
+            .data
+            .options
+            .iter()
+            .find(|o| o.name == "story")
+            .and_then(|o| match &o.value {
+                CommandDataOptionValue::Autocomplete { value, .. } | CommandDataOptionValue::String(value) => {
+                    Some(value.clone())
+                }
+                _ => None,
+            });
+        let library = self.live.library();
+        let choices = choices(&library, story.as_deref(), focused.name, focused.value);
+        let response = CreateAutocompleteResponse::new().set_choices(choices);
+        if let Err(e) = cmd
+            .create_response(&ctx.http, CreateInteractionResponse::Autocomplete(response))
+            .await
+        {
+            warn!(error = %e, "could not send autocomplete choices");
+        }
+    }
+}
+
+async fn respond(
+    ctx: &Context,
+    cmd: &CommandInteraction,
+    message: &MessageSpec,
+    ephemeral: bool,
+) -> serenity::Result<()> {
+    cmd.create_response(
+        &ctx.http,
+        CreateInteractionResponse::Message(message.to_interaction(ephemeral)),
+    )
+    .await
+}
+
+/// Autocomplete choices for one option, at most 25, best first, within Discord's 100 characters.
+pub fn choices(library: &Library, story: Option<&str>, option: &str, typed: &str) -> Vec<AutocompleteChoice> {
+    if option == "story" {
+        let stories = library.stories();
+        return rank(stories, typed, limits::CHOICES)
+            .into_iter()
+            .map(|i| choice(&stories[i].story.title, &stories[i].story.id))
+            .collect();
+    }
+    // With a story chosen, or only one loaded, offer its names; otherwise every story's.
+    let datasets: Vec<&Dataset> = match library.select(story) {
+        Ok(one) => vec![one.as_ref()],
+        Err(_) => library.stories().iter().map(AsRef::as_ref).collect(),
+    };
+    let mut out = Vec::new();
+    for data in datasets {
+        let picked: Vec<(String, String)> = match option {
+            "stage" => named(&data.stages, typed, |s| format!("{} — {}", s.name, s.when)),
+            "quantity" => named(&data.quantities, typed, |q| q.label.clone()),
+            "claimant" => {
+                let mut both = named(&data.sides, typed, |s| format!("{} (side)", s.name));
+                both.extend(named(&data.claimants, typed, |c| c.name.clone()));
+                both
+            }
+            _ => Vec::new(),
+        };
+        out.extend(picked.into_iter().map(|(name, value)| choice(&name, &value)));
+    }
+    out.truncate(limits::CHOICES);
+    out
+}
+
+fn named<T: Named>(items: &[T], typed: &str, label: impl Fn(&T) -> String) -> Vec<(String, String)> {
+    rank(items, typed, limits::CHOICES)
+        .into_iter()
+        .map(|i| (label(&items[i]), items[i].id().to_string()))
+        .collect()
+}
+
+fn choice(name: &str, value: &str) -> AutocompleteChoice {
+    AutocompleteChoice::new(
+        embeds::truncate(name, limits::CHOICE_TEXT),
+        embeds::truncate(value, limits::CHOICE_TEXT),
+    )
+}
+
+#[async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, ctx: Context, ready: Ready) {
+        info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+        // READY comes again after every re-identify; the bulk overwrite needs doing once.
+        if !self.registered.swap(true, Ordering::SeqCst) {
+            self.register(&ctx).await;
+        }
+    }
+
+    async fn resume(&self, _ctx: Context, _event: ResumedEvent) {
+        info!("gateway session resumed");
+    }
+
+    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        match interaction {
+            Interaction::Command(cmd) => self.command(&ctx, &cmd).await,
+            Interaction::Autocomplete(cmd) => self.autocomplete(&ctx, &cmd).await,
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! The Discord edge: a thin adapter from serenity to the core. Nothing here computes an answer;
+//! it turns interactions into [`Query`](crate::answer::Query)s and [`Reply`](crate::answer::Reply)s
+//! into embeds that fit Discord's limits.
+//!
+//! * [`token`]: reading and checking the bot token, never showing it.
+//! * [`commands`]: the registered slash commands, and options → queries.
+//! * [`embeds`]: replies laid out as embeds within Discord's limits.
+//! * [`handler`]: serenity's event handler.
+//! * [`notify`]: update pings to the newsroom channel, with retries.
+//! * [`live`]: what the handler needs from the (possibly live-reloaded) data.
+
+pub mod commands;
+pub mod embeds;
+pub mod handler;
+pub mod live;
+pub mod notify;
+pub mod token;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder, RoleId};
+use tokio::sync::mpsc;
+use tracing::{error, info, warn};
+
+use handler::Handler;
+use live::LiveData;
+use token::Token;
+
+/// Everything the bot needs to connect, from the config file and the environment.
+#[derive(Debug, Clone)]
+pub struct BotSettings {
+    pub token: Token,
+    /// REST base instead of https://discord.com (a proxy, or a fake Discord in tests).
+    pub api_proxy: Option<String>,
+    pub guild_ids: Vec<u64>,
+    pub channel_id: Option<u64>,
+    pub role_id: Option<u64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BotError {
+    #[error("could not set up the Discord client: {0}")]
+    Setup(#[from] serenity::Error),
+}
+
+fn http(settings: &BotSettings) -> serenity::http::Http {
+    let builder = HttpBuilder::new(settings.token.expose());
+    match &settings.api_proxy {
+        // serenity 0.12.5's rate limiter would send straight to discord.com, bypassing the
+        // proxy; the proxy does the rate limiting instead.
+        Some(proxy) => builder
+            .proxy(proxy.trim_end_matches('/'))
+            .ratelimiter_disabled(true)
+            .build(),
+        None => builder.build(),
+    }
+}
+
+/// Connects and serves until `shutdown` completes. If serenity's client stops or fails, it is
+/// started again with backoff. Update pings arrive as ready-made text on `pings`.
+pub async fn run(
+    settings: BotSettings,
+    live: Arc<dyn LiveData>,
+    pings: Option<mpsc::Receiver<String>>,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), BotError> {
+    let guild_ids = settings.guild_ids.iter().copied().map(GuildId::new).collect();
+    let handler = Arc::new(Handler::new(live, guild_ids, settings.role_id.map(RoleId::new)));
+    let pinger = match (pings, settings.channel_id) {
+        (Some(mut pings), Some(channel)) => {
+            let poster = notify::Poster::new(
+                settings.api_proxy.as_deref(),
+                settings.token.clone(),
+                channel,
+                settings.role_id,
+            );
+            Some(tokio::spawn(async move {
+                while let Some(text) = pings.recv().await {
+                    if let Err(e) = poster.post(&text).await {
+                        error!(error = %e, channel, "could not post update ping");
+                    }
+                }
+            }))
+        }
+        _ => None,
+    };
+    tokio::pin!(shutdown);
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        let mut client = ClientBuilder::new_with_http(http(&settings), GatewayIntents::GUILDS)
+            .event_handler_arc(handler.clone())
+            .await?;
+        let shards = client.shard_manager.clone();
+        info!(proxy = settings.api_proxy.is_some(), "connecting to Discord");
+        tokio::select! {
+            result = client.start() => {
+                match result {
+                    Ok(()) => warn!(retry_in_s = backoff.as_secs(), "Discord client stopped; restarting"),
+                    Err(e) => error!(error = %e, retry_in_s = backoff.as_secs(), "Discord client failed; restarting"),
+                }
+            }
+            () = &mut shutdown => {
+                info!("shutting down");
+                shards.shutdown_all().await;
+                break;
+            }
+        }
+        tokio::select! {
+            () = tokio::time::sleep(backoff) => {}
+            () = &mut shutdown => break,
+        }
+        backoff = (backoff * 2).min(Duration::from_secs(300));
+    }
+    if let Some(pinger) = pinger {
+        pinger.abort();
+    }
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM (systemd's stop).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
