@@ -570,21 +570,20 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, stage: Option<&str>) -> Re
     })
 }
 
-/// The paste-ready sentence for the top discrepancy: each party's figure, attributed.
+/// The paste-ready sentence for the top discrepancy: each party's own figure, attributed, its
+/// precise figure first; outlets only where no party gives one.
 fn sentence_for(data: &Dataset, d: &Discrepancy) -> Option<String> {
     if d.kind == DiscrepancyKind::Characterisation {
         return None;
     }
-    let mut claims: Vec<&Claim> = d
-        .claims
-        .iter()
-        .map(|&i| &data.claims[i])
-        .filter(|c| Some(c.scope) == d.scope)
-        .collect();
-    claims.sort_by_key(|c| (data.sides[data.side_of(c)].is_outlet, data.side_of(c)));
+    let mut claims: Vec<&Claim> = d.claims.iter().map(|&i| &data.claims[i]).filter(|c| Some(c.scope) == d.scope).collect();
+    claims.sort_by_key(|c| (data.sides[data.side_of(c)].is_outlet, data.side_of(c), !c.figure.is_exact(), c.said.date));
     let mut one_each: Vec<&Claim> = Vec::new();
     for c in claims {
-        if !one_each.iter().any(|o| o.claimants[0] == c.claimants[0]) {
+        let outlet = data.sides[data.side_of(c)].is_outlet;
+        let side_taken = one_each.iter().any(|o| data.side_of(o) == data.side_of(c));
+        let parties_present = one_each.iter().any(|o| !data.sides[data.side_of(o)].is_outlet);
+        if !side_taken && !(outlet && parties_present) {
             one_each.push(c);
         }
     }

@@ -23,7 +23,7 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
         let mut notes = Vec::new();
         let values: Vec<_> = standing.iter().map(|c| c.figure).collect();
         if values.windows(2).any(|w| !w[0].compatible_with(&w[1])) {
-            notes.push("The figures disagree: see `discrepancy` for the difference.".to_string());
+            notes.push("The figures disagree: see discrepancy for the difference.".to_string());
         }
         // The primary quantity's sentence leads; otherwise the first quantity with figures.
         let primary = data.story.primary_quantity == Some(q);

@@ -50,7 +50,8 @@ pub(super) fn stage_figures<'a>(data: &'a Dataset, quantity: usize, who: Who, st
         })
         .collect();
     sort_claims(data, &mut claims);
-    claims.sort_by_key(|c| c.status != crate::dataset::Status::Current);
+    // Confirmed before unconfirmed, and a precise figure before a rounded rendering of it.
+    claims.sort_by_key(|c| (c.status != crate::dataset::Status::Current, !c.figure.is_exact()));
     claims
 }
 
@@ -136,7 +137,13 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
                 .filter(|c| c.quantity == q && matches!(c.scope, Scope::Period(..)) && who.includes(data, c))
                 .collect();
             sort_claims(data, &mut stated);
-            let sum = stage_sum(data, q, who, None);
+            // Outlets' own figures are scattered reports, not a series to add up.
+            let outlets = matches!(who, Who::Side(s) if data.sides[s].is_outlet);
+            let sum = if outlets {
+                StageSum { figure: None, parts: Vec::new(), conflicts: Vec::new() }
+            } else {
+                stage_sum(data, q, who, None)
+            };
             if stated.is_empty() && sum.parts.is_empty() {
                 continue;
             }
@@ -149,6 +156,7 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
                 let mut entry = claim_entry(data, claim, true);
                 if let Scope::Period(from, to) = claim.scope
                     && claim.status.stands()
+                    && !outlets
                 {
                     let within = stage_sum(data, q, who, Some((from, to)));
                     if let Some(note) = compare_with_sum(data, claim, &within, stages_within(data, from, to)) {
@@ -212,8 +220,14 @@ fn has_totals(data: &Dataset, q: usize) -> bool {
 /// "Sum of 5 stage figures: 6,057 bodies", with the terms.
 fn sum_entry(data: &Dataset, q: usize, who: Who, sum: &StageSum) -> Entry {
     let unit = &data.quantities[q].unit;
+    let span = match (sum.parts.first(), sum.parts.last()) {
+        (Some((a, _)), Some((b, _))) => {
+            crate::date::DateSpan(data.stages[*a].when.date, data.stages[*b].when.last_day()).to_string()
+        }
+        _ => String::new(),
+    };
     let what = match sum.figure {
-        Some(f) => format!("{} (sum of {} stage figures)", f.with_unit(unit), sum.parts.len()),
+        Some(f) => format!("{} (sum of {} stage figures, {span})", f.with_unit(unit), sum.parts.len()),
         None => "cannot be added up: the stage figures mix lower and upper bounds".to_string(),
     };
     let terms: Vec<String> = sum
