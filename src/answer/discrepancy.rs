@@ -577,15 +577,26 @@ fn sentence_for(data: &Dataset, d: &Discrepancy) -> Option<String> {
         return None;
     }
     let mut claims: Vec<&Claim> = d.claims.iter().map(|&i| &data.claims[i]).filter(|c| Some(c.scope) == d.scope).collect();
-    claims.sort_by_key(|c| (data.sides[data.side_of(c)].is_outlet, data.side_of(c), !c.figure.is_exact(), c.said.date));
-    let mut one_each: Vec<&Claim> = Vec::new();
+    // Between parties: each party's own figure, precise first. Otherwise: each distinct figure,
+    // up to four, in the order they were said.
+    let per_side = d.kind == DiscrepancyKind::BetweenParties;
+    if per_side {
+        claims.sort_by_key(|c| (data.sides[data.side_of(c)].is_outlet, data.side_of(c), !c.figure.is_exact(), c.said.date));
+    } else {
+        claims.sort_by_key(|c| (data.sides[data.side_of(c)].is_outlet, c.said.date, !c.figure.is_exact()));
+    }
+    let mut picked: Vec<&Claim> = Vec::new();
     for c in claims {
         let outlet = data.sides[data.side_of(c)].is_outlet;
-        let side_taken = one_each.iter().any(|o| data.side_of(o) == data.side_of(c));
-        let parties_present = one_each.iter().any(|o| !data.sides[data.side_of(o)].is_outlet);
-        if !side_taken && !(outlet && parties_present) {
-            one_each.push(c);
+        let parties_present = picked.iter().any(|o| !data.sides[data.side_of(o)].is_outlet);
+        let taken = if per_side {
+            picked.iter().any(|o| data.side_of(o) == data.side_of(c))
+        } else {
+            picked.iter().any(|o| o.figure == c.figure) || picked.len() == 4
+        };
+        if !taken && !(outlet && parties_present) {
+            picked.push(c);
         }
     }
-    super::attributed_sentence(data, &one_each)
+    super::attributed_sentence(data, &picked)
 }

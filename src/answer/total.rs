@@ -227,7 +227,11 @@ fn sum_entry(data: &Dataset, q: usize, who: Who, sum: &StageSum) -> Entry {
         _ => String::new(),
     };
     let what = match sum.figure {
-        Some(f) => format!("{} (sum of {} stage figures, {span})", f.with_unit(unit), sum.parts.len()),
+        Some(f) => {
+            let n = sum.parts.len();
+            let plural = if n == 1 { "" } else { "s" };
+            format!("{} (sum of {n} stage figure{plural}, {span})", f.with_unit(unit))
+        }
         None => "cannot be added up: the stage figures mix lower and upper bounds".to_string(),
     };
     let terms: Vec<String> = sum
