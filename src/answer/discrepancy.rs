@@ -592,7 +592,9 @@ fn sentence_for(data: &Dataset, d: &Discrepancy) -> Option<String> {
         let taken = if per_side {
             picked.iter().any(|o| data.side_of(o) == data.side_of(c))
         } else {
-            picked.iter().any(|o| o.figure == c.figure) || picked.len() == 4
+            // One rendering per statement: the same claimant on the same day said one thing.
+            let same_statement = |o: &&Claim| o.claimants[0] == c.claimants[0] && o.said == c.said;
+            picked.iter().any(|o| o.figure == c.figure || same_statement(o)) || picked.len() == 4
         };
         if !taken && !(outlet && parties_present) {
             picked.push(c);
