@@ -1,0 +1,501 @@
+//! The stories being served, kept up to date while the bot runs. Knows nothing of Discord or of
+//! how changes are noticed (see `watch`): it reloads a file when asked and says what happened.
+//!
+//! Answers read one `Arc<Library>` snapshot, swapped atomically, so every answer comes from one
+//! complete, valid version. A save that does not load leaves the last good version in place.
+//!
+//! A save whose bytes differ but whose meaning does not (comments, layout) is served as a new
+//! version (so `/about`'s checksum matches the file on disk) without a notice: the desk has
+//! nothing to act on. If it ends a rejection or a missing file, the notice says so.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use arc_swap::ArcSwap;
+use sha2::{Digest, Sha256};
+
+use crate::dataset::Dataset;
+use crate::diff::diff;
+use crate::error::LoadError;
+use crate::library::{Library, data_files};
+use crate::notice::{Notice, Outage};
+
+/// How long to wait before reading an invalid or missing file a second time: an editor caught
+/// mid-save has usually finished by then.
+pub const DEFAULT_RETRY_DELAY: Duration = Duration::from_millis(50);
+
+/// The live stories and what is known about each file.
+pub struct Live {
+    library: ArcSwap<Library>,
+    files: Mutex<Vec<FileState>>,
+    /// One reload at a time, so versions count up in order and notices follow each other.
+    reloading: tokio::sync::Mutex<()>,
+    retry_delay: Duration,
+    checks: AtomicU64,
+}
+
+/// What `/about` shows for a file besides the story itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStatus {
+    pub path: PathBuf,
+    pub version: u64,
+    pub loaded_at: SystemTime,
+    /// SHA-256 of the bytes being served, hex.
+    pub checksum: String,
+    /// The most recent rejected save, kept after it is fixed.
+    pub last_rejection: Option<RejectionRecord>,
+    /// Set while the file is gone.
+    pub missing_since: Option<SystemTime>,
+}
+
+/// A save that was not loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectionRecord {
+    /// `file:line:col: message`.
+    pub first_error: String,
+    pub errors: usize,
+    pub at: SystemTime,
+    /// SHA-256 of the rejected bytes: the same bad content is reported once.
+    pub content_hash: String,
+    /// Whether a later version replaced it.
+    pub fixed: bool,
+}
+
+/// What one reload did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reload {
+    pub path: PathBuf,
+    pub outcome: Outcome,
+    /// What to tell the desk, if anything.
+    pub notice: Option<Notice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Same bytes as the version being served.
+    Unchanged { version: u64 },
+    /// A new version is served; `changes` counts changes in meaning (0: comments or layout).
+    Updated { old_version: u64, new_version: u64, changes: usize },
+    /// The file does not load; `version` is still served. `repeated`: this content was
+    /// already reported.
+    Rejected {
+        version: u64,
+        errors: usize,
+        first_error: String,
+        repeated: bool,
+    },
+    /// The file is gone; `version` is still served.
+    Missing { version: u64, repeated: bool },
+}
+
+impl Outcome {
+    /// One line for `/reload` replies and logs.
+    pub fn describe(&self) -> String {
+        match self {
+            Outcome::Unchanged { version } => format!("unchanged, serving version {version}"),
+            Outcome::Updated {
+                old_version,
+                new_version,
+                changes,
+            } => format!("updated: version {old_version} → {new_version}, {changes} change(s) in meaning"),
+            Outcome::Rejected {
+                version,
+                errors,
+                first_error,
+                ..
+            } => format!("rejected ({errors} error(s), first: {first_error}); still serving version {version}"),
+            Outcome::Missing { version, .. } => format!("file missing; still serving version {version}"),
+        }
+    }
+}
+
+impl FileStatus {
+    /// Lines for `/about`: version, load time, checksum, and the last rejected save.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = vec![
+            format!(
+                "Version {} loaded at {}",
+                self.version,
+                crate::notice::utc_text(self.loaded_at)
+            ),
+            format!("SHA-256: {}", self.checksum),
+        ];
+        if let Some(since) = self.missing_since {
+            lines.push(format!(
+                "File missing since {}; still serving the version above",
+                crate::notice::utc_text(since)
+            ));
+        }
+        if let Some(r) = &self.last_rejection {
+            lines.push(format!(
+                "Last rejected update: {} ({} error(s){}); first: {}",
+                crate::notice::utc_text(r.at),
+                r.errors,
+                if r.fixed { ", since fixed" } else { ", not fixed yet" },
+                r.first_error
+            ));
+        }
+        lines
+    }
+}
+
+#[derive(Debug, Clone)]
+struct FileState {
+    status: FileStatus,
+}
+
+impl FileState {
+    fn outage(&self) -> Option<Outage> {
+        if self.status.missing_since.is_some() {
+            Some(Outage::Missing)
+        } else if self.status.last_rejection.as_ref().is_some_and(|r| !r.fixed) {
+            Some(Outage::Rejected)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why `reload_file` could not even try.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error("{} is not one of the loaded data files", path.display())]
+    UnknownFile { path: PathBuf },
+}
+
+/// One read of a file, off the async workers.
+enum Attempt {
+    Same,
+    Valid(Box<Dataset>),
+    Invalid { problems: Vec<String>, content_hash: String },
+    Missing,
+}
+
+impl Live {
+    /// Loads every file (folders: their `.toml` files) as version 1.
+    pub fn load(paths: &[PathBuf]) -> Result<Live, Vec<LoadError>> {
+        let files = data_files(paths).map_err(|e| vec![e])?;
+        Library::load(&files).map(Live::new)
+    }
+
+    /// Serves an already loaded library; its files are the ones reloads look at.
+    pub fn new(library: Library) -> Live {
+        let now = SystemTime::now();
+        let files = library
+            .stories()
+            .iter()
+            .map(|d| FileState {
+                status: FileStatus {
+                    path: d.source.path.clone(),
+                    version: d.source.version,
+                    loaded_at: now,
+                    checksum: d.source.checksum.clone(),
+                    last_rejection: None,
+                    missing_since: None,
+                },
+            })
+            .collect();
+        Live {
+            library: ArcSwap::from_pointee(library),
+            files: Mutex::new(files),
+            reloading: tokio::sync::Mutex::new(()),
+            retry_delay: DEFAULT_RETRY_DELAY,
+            checks: AtomicU64::new(0),
+        }
+    }
+
+    /// Sets how long to wait before the second read of an invalid or missing file.
+    pub fn with_retry_delay(mut self, delay: Duration) -> Live {
+        self.retry_delay = delay;
+        self
+    }
+
+    /// The current version of every story: take one snapshot per answer.
+    pub fn library(&self) -> Arc<Library> {
+        self.library.load_full()
+    }
+
+    /// The data files, as they were named when loading.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.states().iter().map(|f| f.status.path.clone()).collect()
+    }
+
+    pub fn status(&self, path: &Path) -> Option<FileStatus> {
+        self.states()
+            .iter()
+            .find(|f| f.status.path == path)
+            .map(|f| f.status.clone())
+    }
+
+    /// The status of the file a story (by exact id) is served from.
+    pub fn status_of_story(&self, story: &str) -> Option<FileStatus> {
+        let library = self.library();
+        let path = library.path_of(story)?;
+        self.status(path)
+    }
+
+    pub fn statuses(&self) -> Vec<FileStatus> {
+        self.states().iter().map(|f| f.status.clone()).collect()
+    }
+
+    /// How many times a file has been looked at (for tests and metrics: a save was noticed even
+    /// when it changed nothing).
+    pub fn checks(&self) -> u64 {
+        self.checks.load(Ordering::SeqCst)
+    }
+
+    /// Reloads every file now (`/reload`).
+    pub async fn reload_all(&self) -> Vec<Reload> {
+        let mut reloads = Vec::new();
+        for path in self.paths() {
+            match self.reload_file(&path).await {
+                Ok(r) => reloads.push(r),
+                Err(e) => tracing::warn!("{e}"),
+            }
+        }
+        reloads
+    }
+
+    /// Reads the file again and serves it if it is valid and different.
+    pub async fn reload_file(&self, path: &Path) -> Result<Reload, LiveError> {
+        let _one_at_a_time = self.reloading.lock().await;
+        let state = self
+            .states()
+            .iter()
+            .find(|f| f.status.path == path)
+            .cloned()
+            .ok_or_else(|| LiveError::UnknownFile {
+                path: path.to_path_buf(),
+            })?;
+        let mut attempt = self.attempt(path, &state.status.checksum).await;
+        if matches!(attempt, Attempt::Invalid { .. } | Attempt::Missing) {
+            tokio::time::sleep(self.retry_delay).await;
+            attempt = self.attempt(path, &state.status.checksum).await;
+        }
+        self.checks.fetch_add(1, Ordering::SeqCst);
+        let reload = match attempt {
+            Attempt::Same => self.unchanged(state),
+            Attempt::Valid(dataset) => match self.library().replacing(*dataset) {
+                Ok(library) => self.serve(state, library).await,
+                Err(e) => self.reject(state, e.problems(), hash_text(&e.to_string())),
+            },
+            Attempt::Invalid { problems, content_hash } => self.reject(state, problems, content_hash),
+            Attempt::Missing => self.missing(state),
+        };
+        match &reload.outcome {
+            Outcome::Unchanged { .. } => tracing::debug!(path = %path.display(), "{}", reload.outcome.describe()),
+            Outcome::Updated { .. } => tracing::info!(path = %path.display(), "{}", reload.outcome.describe()),
+            _ => tracing::warn!(path = %path.display(), "{}", reload.outcome.describe()),
+        }
+        Ok(reload)
+    }
+
+    /// Reads, hashes, parses and validates on a blocking thread.
+    async fn attempt(&self, path: &Path, served_checksum: &str) -> Attempt {
+        let (path, served) = (path.to_path_buf(), served_checksum.to_string());
+        let checked = tokio::task::spawn_blocking(move || {
+            let bytes = match std::fs::read(&path) {
+                Ok(bytes) => bytes,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Attempt::Missing,
+                Err(source) => {
+                    let error = LoadError::Read { path, source };
+                    return Attempt::Invalid {
+                        content_hash: hash_text(&error.to_string()),
+                        problems: error.problems(),
+                    };
+                }
+            };
+            let content_hash = hex_sha256(&bytes);
+            if content_hash == served {
+                return Attempt::Same;
+            }
+            match Dataset::from_bytes(&bytes, &path) {
+                Ok(dataset) => Attempt::Valid(Box::new(dataset)),
+                Err(e) => Attempt::Invalid {
+                    problems: e.problems(),
+                    content_hash,
+                },
+            }
+        })
+        .await;
+        // A panic while checking is a bug, not a reason to stop serving: report it as a rejection.
+        checked.unwrap_or_else(|e| {
+            let message = format!("internal error while checking the file: {e}");
+            Attempt::Invalid {
+                content_hash: hash_text(&message),
+                problems: vec![message],
+            }
+        })
+    }
+
+    fn unchanged(&self, state: FileState) -> Reload {
+        let outage = state.outage();
+        let status = &state.status;
+        let notice = outage.map(|after| Notice::Restored {
+            path: status.path.clone(),
+            serving_version: status.version,
+            after,
+        });
+        self.update_state(&status.path, |s| {
+            s.missing_since = None;
+            if let Some(r) = &mut s.last_rejection {
+                r.fixed = true;
+            }
+        });
+        Reload {
+            path: status.path.clone(),
+            outcome: Outcome::Unchanged {
+                version: status.version,
+            },
+            notice,
+        }
+    }
+
+    async fn serve(&self, state: FileState, library: Library) -> Reload {
+        let path = state.status.path.clone();
+        let old_version = state.status.version;
+        let new_version = old_version + 1;
+        let mut library = library;
+        let old = self.library().stories().iter().find(|d| d.source.path == path).cloned();
+        // Number the version before anyone can see it.
+        library = set_version(library, &path, new_version);
+        let new = library.stories().iter().find(|d| d.source.path == path).cloned();
+        self.library.store(Arc::new(library));
+        let checksum = new.as_ref().map(|d| d.source.checksum.clone()).unwrap_or_default();
+        self.update_state(&path, |s| {
+            s.version = new_version;
+            s.loaded_at = SystemTime::now();
+            s.checksum = checksum;
+            s.missing_since = None;
+            if let Some(r) = &mut s.last_rejection {
+                r.fixed = true;
+            }
+        });
+        let (Some(old), Some(new)) = (old, new) else {
+            return Reload {
+                path,
+                outcome: Outcome::Updated {
+                    old_version,
+                    new_version,
+                    changes: 0,
+                },
+                notice: None,
+            };
+        };
+        // Comparing (discrepancies of both versions) can take a while on big files: not on the
+        // async workers. The new version is already being served.
+        let compared = {
+            let (old, new) = (old.clone(), new.clone());
+            tokio::task::spawn_blocking(move || diff(&old, &new)).await
+        };
+        let changes = compared.unwrap_or_else(|e| {
+            tracing::error!("comparing versions failed: {e}");
+            Default::default()
+        });
+        let recovered = state.outage();
+        let outcome = Outcome::Updated {
+            old_version,
+            new_version,
+            changes: changes.len(),
+        };
+        let notice = (!changes.is_empty() || recovered.is_some()).then(|| Notice::Updated {
+            story: new.story.id.clone(),
+            title: new.story.title.clone(),
+            path: path.clone(),
+            old_version,
+            new_version,
+            changes,
+            maintainers: new.story.maintainers.clone(),
+            recovered,
+        });
+        Reload { path, outcome, notice }
+    }
+
+    fn reject(&self, state: FileState, problems: Vec<String>, content_hash: String) -> Reload {
+        let status = &state.status;
+        let repeated = status
+            .last_rejection
+            .as_ref()
+            .is_some_and(|r| !r.fixed && r.content_hash == content_hash);
+        let first_error = problems.first().cloned().unwrap_or_else(|| "unknown problem".into());
+        if !repeated {
+            let record = RejectionRecord {
+                first_error: first_error.clone(),
+                errors: problems.len(),
+                at: SystemTime::now(),
+                content_hash,
+                fixed: false,
+            };
+            self.update_state(&status.path, |s| {
+                s.last_rejection = Some(record);
+                s.missing_since = None;
+            });
+        }
+        Reload {
+            path: status.path.clone(),
+            outcome: Outcome::Rejected {
+                version: status.version,
+                errors: problems.len(),
+                first_error,
+                repeated,
+            },
+            notice: (!repeated).then(|| Notice::Rejected {
+                path: status.path.clone(),
+                problems,
+                serving_version: status.version,
+                loaded_at: status.loaded_at,
+            }),
+        }
+    }
+
+    fn missing(&self, state: FileState) -> Reload {
+        let status = &state.status;
+        let repeated = status.missing_since.is_some();
+        if !repeated {
+            self.update_state(&status.path, |s| s.missing_since = Some(SystemTime::now()));
+        }
+        Reload {
+            path: status.path.clone(),
+            outcome: Outcome::Missing {
+                version: status.version,
+                repeated,
+            },
+            notice: (!repeated).then(|| Notice::Missing {
+                path: status.path.clone(),
+                serving_version: status.version,
+                loaded_at: status.loaded_at,
+            }),
+        }
+    }
+
+    fn states(&self) -> MutexGuard<'_, Vec<FileState>> {
+        // The state is plain data, valid after any panic elsewhere: keep using it.
+        self.files.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn update_state(&self, path: &Path, change: impl FnOnce(&mut FileStatus)) {
+        if let Some(state) = self.states().iter_mut().find(|f| f.status.path == path) {
+            change(&mut state.status);
+        }
+    }
+}
+
+/// The library with the story from `path` numbered `version`.
+fn set_version(library: Library, path: &Path, version: u64) -> Library {
+    let Some(story) = library.stories().iter().find(|d| d.source.path == path) else {
+        return library;
+    };
+    let mut dataset = Dataset::clone(story);
+    dataset.source.version = version;
+    library.replacing(dataset).unwrap_or(library)
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hash_text(text: &str) -> String {
+    hex_sha256(text.as_bytes())
+}

@@ -1,0 +1,341 @@
+//! What the desk is told when a data file changes: one notice per reload that matters, as text
+//! that fits one Discord message. `figures-bot watch` prints the same text.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::diff::{ChangeKind, Changes};
+
+/// Discord's limit on a message's content.
+pub const DISCORD_MESSAGE_LIMIT: usize = 2000;
+
+/// Longest single line a notice shows: one long quote or reason must not crowd out the rest.
+const MAX_LINE: usize = 300;
+
+/// Something the desk should know about a data file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A valid new version is being served.
+    Updated {
+        /// Story id.
+        story: String,
+        title: String,
+        path: PathBuf,
+        old_version: u64,
+        new_version: u64,
+        changes: Changes,
+        maintainers: Vec<String>,
+        /// Set when this version ends a rejection ("fixed") or a missing file ("back").
+        recovered: Option<Outage>,
+    },
+    /// A save could not be loaded; the last good version is still served.
+    Rejected {
+        path: PathBuf,
+        /// Every problem, as `file:line:col: message`.
+        problems: Vec<String>,
+        serving_version: u64,
+        loaded_at: SystemTime,
+    },
+    /// The file disappeared; the last good version is still served.
+    Missing {
+        path: PathBuf,
+        serving_version: u64,
+        loaded_at: SystemTime,
+    },
+    /// The file is back with exactly the content being served (a deleted file restored, or a
+    /// rejected save reverted): nothing changed, the outage is over.
+    Restored {
+        path: PathBuf,
+        serving_version: u64,
+        after: Outage,
+    },
+}
+
+/// Why a file was not being followed until now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    Rejected,
+    Missing,
+}
+
+impl Notice {
+    pub fn path(&self) -> &Path {
+        match self {
+            Notice::Updated { path, .. }
+            | Notice::Rejected { path, .. }
+            | Notice::Missing { path, .. }
+            | Notice::Restored { path, .. } => path,
+        }
+    }
+
+    /// An update that ends a rejection: "the problem is fixed".
+    pub fn is_fix(&self) -> bool {
+        matches!(
+            self,
+            Notice::Updated {
+                recovered: Some(Outage::Rejected),
+                ..
+            } | Notice::Restored {
+                after: Outage::Rejected,
+                ..
+            }
+        )
+    }
+
+    /// The notice as Discord-flavoured Markdown, never longer than `max_chars` (counted in UTF-16
+    /// code units, which is never fewer than characters). Long lists end with "… and N more".
+    pub fn render(&self, max_chars: usize) -> String {
+        let message = match self {
+            Notice::Updated {
+                story,
+                title,
+                path,
+                old_version,
+                new_version,
+                changes,
+                maintainers,
+                recovered,
+            } => {
+                let mut head = vec![
+                    format!("**Data updated**: {title} (`{story}`), version {old_version} → {new_version}"),
+                    format!("File: `{}`", path.display()),
+                ];
+                match recovered {
+                    Some(Outage::Rejected) => head.push("Fixed: the earlier rejected update is resolved.".into()),
+                    Some(Outage::Missing) => head.push("The file is back.".into()),
+                    None => {}
+                }
+                if changes.is_empty() {
+                    head.push("No change in meaning (only comments or layout).".into());
+                } else {
+                    head.push(counts_line(changes));
+                }
+                let maintainers = if maintainers.is_empty() {
+                    "none listed".to_string()
+                } else {
+                    maintainers.join(", ")
+                };
+                Message {
+                    head,
+                    items: change_items(changes),
+                    noun: ("change", "changes"),
+                    tail: vec![format!("Maintainers: {maintainers}")],
+                }
+            }
+            Notice::Rejected {
+                path,
+                problems,
+                serving_version,
+                loaded_at,
+            } => Message {
+                head: vec![format!("**Update rejected**: `{}`", path.display())],
+                items: problems.iter().map(|p| (None, format!("• {p}"))).collect(),
+                noun: ("error", "errors"),
+                tail: vec![format!(
+                    "{} error{} in total. Still serving version {serving_version} loaded at {}.",
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" },
+                    utc_text(*loaded_at)
+                )],
+            },
+            Notice::Missing {
+                path,
+                serving_version,
+                loaded_at,
+            } => Message::fixed(format!(
+                "**Data file missing**: `{}`. Still serving version {serving_version} loaded at {}; \
+                 the file will be picked up again when it comes back.",
+                path.display(),
+                utc_text(*loaded_at)
+            )),
+            Notice::Restored {
+                path,
+                serving_version,
+                after: Outage::Missing,
+            } => Message::fixed(format!(
+                "**Data file back**: `{}`, unchanged. Still serving version {serving_version}.",
+                path.display()
+            )),
+            Notice::Restored {
+                path,
+                serving_version,
+                after: Outage::Rejected,
+            } => Message::fixed(format!(
+                "**Fixed**: `{}` is back to the content of version {serving_version}; the rejected update is gone.",
+                path.display()
+            )),
+        };
+        message.fit(max_chars)
+    }
+}
+
+/// "Figures changed: 2 · Discrepancies: 3": the whole diff at a glance, even when cut short.
+fn counts_line(changes: &Changes) -> String {
+    let mut kinds: Vec<ChangeKind> = changes.items.iter().map(|c| c.kind()).collect();
+    kinds.dedup();
+    let parts: Vec<String> = kinds
+        .iter()
+        .map(|&k| format!("{}: {}", k.heading(), changes.count(k)))
+        .collect();
+    parts.join(" · ")
+}
+
+/// Each change as a bullet, with its group's heading in front of the group's first bullet.
+fn change_items(changes: &Changes) -> Vec<(Option<String>, String)> {
+    let mut previous = None;
+    changes
+        .items
+        .iter()
+        .map(|change| {
+            let kind = change.kind();
+            let heading = (previous != Some(kind)).then(|| format!("**{}**", kind.heading()));
+            previous = Some(kind);
+            (heading, format!("• {change}"))
+        })
+        .collect()
+}
+
+/// A message in three parts: `head` and `tail` always show; `items` show while they fit.
+struct Message {
+    head: Vec<String>,
+    /// Each item with the heading that must precede it, if any.
+    items: Vec<(Option<String>, String)>,
+    noun: (&'static str, &'static str),
+    tail: Vec<String>,
+}
+
+impl Message {
+    fn fixed(line: String) -> Message {
+        Message {
+            head: vec![line],
+            items: Vec::new(),
+            noun: ("item", "items"),
+            tail: Vec::new(),
+        }
+    }
+
+    fn fit(self, max: usize) -> String {
+        let more = |n: usize| {
+            let noun = if n == 1 { self.noun.0 } else { self.noun.1 };
+            format!("… and {n} more {noun}")
+        };
+        let fixed_len: usize = self.head.iter().chain(&self.tail).map(|l| width(l) + 1).sum();
+        let mut body: Vec<String> = Vec::new();
+        let mut body_len = 0;
+        let mut shown = 0;
+        for (i, (heading, line)) in self.items.iter().enumerate() {
+            let line = clip(line, MAX_LINE);
+            let added = heading.as_ref().map_or(0, |h| width(h) + 1) + width(&line) + 1;
+            let remaining = self.items.len() - i - 1;
+            let reserve = if remaining > 0 { width(&more(remaining)) + 1 } else { 0 };
+            if fixed_len + body_len + added + reserve > max + 1 {
+                break;
+            }
+            body.extend(heading.clone());
+            body.push(line);
+            body_len += added;
+            shown += 1;
+        }
+        let hidden = self.items.len() - shown;
+        if hidden > 0 {
+            body.push(more(hidden));
+        }
+        let lines: Vec<String> = self.head.into_iter().chain(body).chain(self.tail).collect();
+        clip(&lines.join("\n"), max)
+    }
+}
+
+/// Length as Discord counts it, or more: UTF-16 code units.
+fn width(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+/// `s` cut to at most `max` code units, ending in "…" when cut.
+fn clip(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        if used + c.len_utf16() + 1 > max {
+            break;
+        }
+        used += c.len_utf16();
+        out.push(c);
+    }
+    if max > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// "2031-04-01 12:00:00 UTC", without a date-time dependency.
+pub fn utc_text(time: SystemTime) -> String {
+    let seconds: i64 = match time.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_secs_f64().ceil() as u64).unwrap_or(i64::MAX),
+    };
+    let (days, of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        of_day / 3600,
+        of_day % 3600 / 60,
+        of_day % 60
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
+/// (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn at(seconds: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(seconds)
+    }
+
+    #[test]
+    fn formats_utc() {
+        assert_eq!(utc_text(UNIX_EPOCH), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc_text(at(951_782_400)), "2000-02-29 00:00:00 UTC");
+        assert_eq!(utc_text(at(1_750_075_199)), "2025-06-16 11:59:59 UTC");
+        assert_eq!(utc_text(at(4_102_444_800)), "2100-01-01 00:00:00 UTC");
+        assert_eq!(utc_text(UNIX_EPOCH - Duration::from_secs(1)), "1969-12-31 23:59:59 UTC");
+    }
+
+    #[test]
+    fn clips_by_utf16_units() {
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("😀😀😀", 4), "😀…");
+        assert_eq!(clip("abc", 0), "");
+    }
+
+    #[test]
+    fn tiny_limits_still_hold() {
+        let notice = Notice::Missing {
+            path: "x.toml".into(),
+            serving_version: 3,
+            loaded_at: UNIX_EPOCH,
+        };
+        for max in [0, 1, 10, 50] {
+            assert!(width(&notice.render(max)) <= max);
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Answers on the bundled dataset and on the invented test story, asserting exact figures,
+//! claimants and sources; rendered replies as snapshots.
+
+use std::path::Path;
+
+use figures_bot::answer::{DiscrepancyKind, Query, Reply, discrepancies};
+use figures_bot::render::markdown;
+use figures_bot::{Dataset, answer};
+
+fn bundled() -> Dataset {
+    Dataset::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml")).expect("bundled data loads")
+}
+
+fn invented() -> Dataset {
+    Dataset::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/invented-ferry-evacuation.toml"))
+        .expect("test data loads")
+}
+
+fn ask(data: &Dataset, query: Query) -> Reply {
+    answer(data, &query).expect("answer")
+}
+
+fn stage(s: &str) -> Query {
+    Query::Stage { stage: s.into() }
+}
+
+fn total(quantity: Option<&str>, claimant: Option<&str>) -> Query {
+    Query::Total {
+        quantity: quantity.map(Into::into),
+        claimant: claimant.map(Into::into),
+    }
+}
+
+fn discrepancy(quantity: Option<&str>) -> Query {
+    Query::Discrepancy {
+        quantity: quantity.map(Into::into),
+        stage: None,
+    }
+}
+
+/// Every entry of a reply as "who: what".
+fn lines(reply: &Reply) -> Vec<String> {
+    reply.sections.iter().flat_map(|s| &s.entries).map(|e| format!("{}: {}", e.who, e.what)).collect()
+}
+
+fn text(reply: &Reply) -> String {
+    markdown::render(reply)
+}
+
+#[test]
+fn final_stage_shows_both_counts_with_sources() {
+    let data = bundled();
+    let reply = ask(&data, stage("final"));
+    assert_eq!(reply.title, "Stage 5 (final) — 16 June 2025");
+    let figures = &reply.sections[0];
+    assert_eq!(figures.heading, "Bodies handed to Ukraine");
+    let chq = &figures.entries[0];
+    assert_eq!(chq.who, "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War (UA)");
+    assert!(chq.what.starts_with("1,245 bodies"), "{}", chq.what);
+    assert_eq!(chq.claim_id.as_deref(), Some("RB25-F001"));
+    assert_eq!(chq.citations[0].outlet, "The Moscow Times");
+    assert_eq!(
+        chq.citations[0].url,
+        "https://www.themoscowtimes.com/2025/06/16/russia-returns-12k-bodies-to-ukraine-in-final-stage-of-repatriation-deal-a89457"
+    );
+    let mod_ru = &figures.entries[1];
+    assert_eq!(mod_ru.who, "Russia's Defence Ministry (RU)");
+    assert_eq!(mod_ru.what, "1,248 bodies");
+    assert!(mod_ru.citations.iter().any(|c| c.url
+        == "https://sputnikglobe.com/20250616/russia-completes-transfer-of-6060-ukrainian-soldiers-bodies-under-istanbul-deal-1122261732.html"));
+    assert_eq!(
+        reply.sentence.as_deref(),
+        Some(
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War says 1,245 bodies were handed to \
+             Ukraine on 16 June 2025; Russia's Defence Ministry puts the figure at 1,248."
+        )
+    );
+    // Russian bodies received the same day.
+    assert_eq!(reply.sections[1].entries[0].what, "51 bodies");
+}
+
+#[test]
+fn stages_answer_to_the_words_people_use() {
+    let data = bundled();
+    for words in ["final", "stage-5", "Stage 5", "16 june", "16 June", "FINAL"] {
+        assert_eq!(ask(&data, stage(words)).title, "Stage 5 (final) — 16 June 2025", "{words}");
+    }
+    let err = answer(&data, &stage("finale")).unwrap_err();
+    assert!(err.to_string().starts_with("no stage matches `finale`; did you mean stage-5"), "{err}");
+}
+
+#[test]
+fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
+    let data = bundled();
+    let reply = ask(&data, total(None, None));
+    assert_eq!(reply.title, "Totals — bodies handed to Ukraine");
+    assert_eq!(
+        reply.lead[0],
+        "The gap of 3 bodies between Ukraine's 6,057 and Russia's 6,060 lies entirely in Stage 5 (final) (1,245 vs \
+         1,248); all other stage figures agree."
+    );
+    let all = lines(&reply);
+    assert!(all.contains(&"Ukraine's Coordination Headquarters for the Treatment of Prisoners of War (UA): 6,057 bodies".to_string()));
+    assert!(all.contains(&"Vladimir Medinsky (RU) and Russia's Defence Ministry (RU): 6,060 bodies".to_string()));
+    // Ukraine's five June stage figures add up to its stated total.
+    let chq_total = reply.sections[0].entries.iter().find(|e| e.claim_id.as_deref() == Some("RB25-F060")).unwrap();
+    assert!(chq_total.details.contains(&"matches the sum of the stage figures, 6,057 bodies".to_string()), "{:?}", chq_total.details);
+    let ru_total = reply.sections[1].entries.iter().find(|e| e.claim_id.as_deref() == Some("RB25-F061")).unwrap();
+    assert!(ru_total.details.contains(&"matches the sum of the stage figures, 6,060 bodies".to_string()));
+    // A lower bound is carried as one, never blended into a number.
+    let umerov = reply.sections[0].entries.iter().find(|e| e.claim_id.as_deref() == Some("RB25-F003")).unwrap();
+    assert!(umerov.what.starts_with("more than 6,000 bodies"));
+    assert!(umerov.details.contains(&"consistent with the sum of the stage figures, 6,057 bodies".to_string()));
+    assert_eq!(
+        reply.sentence.as_deref(),
+        Some(
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War says 6,057 bodies were handed to \
+             Ukraine between 11 and 16 June 2025; Vladimir Medinsky and Russia's Defence Ministry put the figure at 6,060."
+        )
+    );
+}
+
+#[test]
+fn ukraine_stage_figures_sum_to_6057() {
+    let data = bundled();
+    let reply = ask(&data, total(None, Some("chq")));
+    let sum = &reply.sections[0].entries[0];
+    assert_eq!(sum.who, "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War");
+    assert!(
+        sum.details[0].starts_with(
+            "1,212 (Stage 1 (first handover), RB25-F020) + 1,200 (Stage 2, RB25-F030) + 1,200 (Stage 3, RB25-F040) + \
+             1,200 (Stage 4, RB25-F050) + 1,245 (Stage 5 (final), RB25-F001)"
+        ),
+        "{}",
+        sum.details[0]
+    );
+}
+
+#[test]
+fn russian_bodies_received_add_up_to_78_and_the_other_counts_disagree() {
+    let data = bundled();
+    let reply = ask(&data, total(Some("bodies-to-russia"), Some("Russia")));
+    let entries = &reply.sections[0].entries;
+    assert!(entries[0].details[0].starts_with("27 (Stage 1 (first handover), RB25-F022) + 0 (Stage 2, RB25-F032) + 0 (Stage 3, RB25-F042) + 0 (Stage 4, RB25-F052.received) + 51 (Stage 5 (final), RB25-F006)"));
+    let f007 = entries.iter().find(|e| e.claim_id.as_deref() == Some("RB25-F007")).unwrap();
+    assert!(f007.what.starts_with("78 bodies"));
+    assert!(f007.details.contains(&"matches the sum of the stage figures, 78 bodies".to_string()));
+
+    let found = discrepancies(&data);
+    let june = found.iter().find(|d| d.headline.starts_with("Total, 11–16 June 2025: 78 vs")).expect("78/79/57 discrepancy");
+    assert_eq!(june.headline, "Total, 11–16 June 2025: 78 vs 57 vs 79 vs fewer than 100 — Russian bodies handed to Russia");
+    assert_eq!(june.kind, DiscrepancyKind::WithinSide);
+    assert_eq!(june.difference, Some(22));
+}
+
+#[test]
+fn offers_beyond_the_deal_disagree() {
+    let data = bundled();
+    let reply = ask(&data, discrepancy(Some("bodies-offered")));
+    assert_eq!(reply.sections.len(), 1);
+    assert_eq!(
+        reply.sections[0].heading,
+        "Overall: 2,239 vs nearly 3,000 vs 3,000 vs about 3,000 vs 2,000 — further bodies Russia offered to hand over"
+    );
+    let positions = lines(&reply);
+    assert_eq!(positions[0], "Russia's Defence Ministry: 2,239 bodies");
+    assert!(positions.contains(&"Vladimir Putin and Vladimir Medinsky: about 3,000 bodies".to_string()));
+    assert!(positions.contains(&"Unnamed Russian sources: 2,000 bodies".to_string()));
+}
+
+#[test]
+fn discrepancies_are_computed_and_ranked() {
+    let data = bundled();
+    let found = discrepancies(&data);
+    // Most important first: the parties' totals, with the gap located, then the final stage.
+    assert_eq!(found[0].kind, DiscrepancyKind::BetweenParties);
+    assert!(found[0].headline.starts_with("Total, 11–16 June 2025:"), "{}", found[0].headline);
+    assert!(found[0].headline.contains("6,057") && found[0].headline.contains("6,060"));
+    assert_eq!(found[0].difference, Some(60), "exact figures 6,000 (Putin) to 6,060");
+    assert!(found[0].details.iter().any(|d| d.contains("lies entirely in Stage 5 (final) (1,245 vs 1,248)")));
+    assert!(found[0].notes.iter().any(|n| n.contains("no immediate explanation")));
+    assert_eq!(found[1].headline, "Stage 5 (final) (16 June 2025): 1,245 vs 1,248 — bodies handed to Ukraine");
+    assert_eq!(found[1].difference, Some(3));
+
+    let nature = found.iter().find(|d| d.kind == DiscrepancyKind::Characterisation).unwrap();
+    assert!(nature.headline.starts_with("Was the June deal a mutual exchange or a unilateral Russian handover?"));
+    assert!(nature.headline.contains("“mutual exchange” (Rustem Umerov and Volodymyr Zelensky)"), "{}", nature.headline);
+    assert!(nature.headline.contains("“unilateral” (Vladimir Medinsky"), "{}", nature.headline);
+
+    // An outlet's slip is found too, and ranked below the parties' disagreements.
+    let stage3 = found.iter().position(|d| d.headline.starts_with("Stage 3 (14 June 2025): 1,200 vs 1,220")).unwrap();
+    assert_eq!(found[stage3].kind, DiscrepancyKind::OutletFigure);
+    assert!(stage3 > 1);
+    // A running total that no stage figures add up to.
+    assert!(found.iter().any(|d| d.headline
+        == "Total, 11–14 June 2025: IANS (background paragraph) says 3,600 bodies; the stage figures add up to 3,612 \
+            from Ukraine's stages and 3,612 from Russia's stages — bodies handed to Ukraine"));
+}
+
+#[test]
+fn a_claimant_in_date_order() {
+    let data = bundled();
+    let reply = ask(&data, Query::Source { claimant: "medinsky".into() });
+    assert_eq!(reply.title, "What Vladimir Medinsky said");
+    let figures = &reply.sections[0].entries;
+    let ids: Vec<&str> = figures.iter().filter_map(|e| e.claim_id.as_deref()).collect();
+    assert_eq!(&ids[..2], ["RB25-F009.exact", "RB25-F009.about"], "2 June first");
+    let dates: Vec<&String> = figures.iter().map(|e| &e.details[0]).collect();
+    assert!(dates.iter().any(|d| *d == "said 11 June 2025"));
+    assert!(reply.sections[1].heading == "Characterisations");
+}
+
+#[test]
+fn timeline_lists_each_sides_figure_in_order() {
+    let data = bundled();
+    let reply = ask(&data, Query::Timeline);
+    let stages = &reply.sections[0].entries;
+    assert_eq!(stages.len(), 11);
+    assert_eq!(stages[0].who, "Stage 1 (first handover)");
+    assert_eq!(stages[4].what, "16 June 2025");
+    assert!(stages[4].details[0].starts_with("bodies handed to Ukraine: Ukraine 1,245 · Russia 1,248"), "{}", stages[4].details[0]);
+}
+
+#[test]
+fn about_identifies_the_file() {
+    let data = bundled();
+    let reply = ask(&data, Query::About);
+    let sha = reply.lead.iter().find_map(|l| l.strip_prefix("SHA-256: ")).unwrap();
+    assert_eq!(sha.len(), 64);
+    assert_eq!(sha, data.source.checksum);
+    assert!(reply.lead.contains(&"Last reviewed: 26 November 2026".to_string()));
+    assert!(reply.lead.iter().any(|l| l.starts_with("Contents: 86 claims")));
+}
+
+/// The invented story: nothing in the answers is specific to the repatriation data.
+#[test]
+fn the_invented_story_gets_the_same_treatment() {
+    let data = invented();
+    let reply = ask(&data, total(None, None));
+    assert_eq!(
+        reply.lead[0],
+        "Of the gap of 50 people between North Harbour's 750 and South Harbour's 800, 30 comes from Day 2 (350 vs 380); \
+         the rest is not explained by stage figures."
+    );
+    let found = discrepancies(&data);
+    let kinds: Vec<DiscrepancyKind> = found.iter().map(|d| d.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            DiscrepancyKind::BetweenParties,
+            DiscrepancyKind::BetweenParties,
+            DiscrepancyKind::BetweenParties,
+            DiscrepancyKind::Characterisation,
+            DiscrepancyKind::TotalVsStages,
+            DiscrepancyKind::Dates,
+        ]
+    );
+    assert_eq!(found[1].headline, "Day 2 (11 March 2031): 350 vs 380 — evacuees ferried to the mainland");
+    assert_eq!(found[2].headline, "Overall: about 12 vs 20–25 — boats used");
+    assert_eq!(found[5].positions[0].what, "dates it 12 March 2031");
+    assert_eq!(found[0].notes, ["Example Wire: the harbours count crew members differently."]);
+    let stage = ask(&data, stage("last day"));
+    assert_eq!(
+        stage.sentence.as_deref(),
+        Some("The North Harbour Authority says 350 people were ferried to the mainland on 11 March 2031; Mayor Ana Ruiz puts the figure at 380.")
+    );
+    let boats = ask(&data, Query::Source { claimant: "ruiz".into() });
+    assert!(lines(&boats).contains(&"Mayor Ana Ruiz (south): 20–25 boats".to_string()));
+    assert_eq!(boats.sections[0].entries[3].status.as_deref(), Some("unconfirmed"));
+}
+
+#[test]
+fn rendered_replies() {
+    let data = bundled();
+    insta::assert_snapshot!("stage_final", text(&ask(&data, stage("final"))));
+    insta::assert_snapshot!("total", text(&ask(&data, total(None, None))));
+    insta::assert_snapshot!("discrepancy", text(&ask(&data, discrepancy(None))));
+    insta::assert_snapshot!("source_medinsky", text(&ask(&data, Query::Source { claimant: "medinsky".into() })));
+    insta::assert_snapshot!("timeline", text(&ask(&data, Query::Timeline)));
+    let invented = invented();
+    insta::assert_snapshot!("invented_discrepancy", text(&ask(&invented, discrepancy(None))));
+    insta::assert_snapshot!("invented_total", text(&ask(&invented, total(None, None))));
+}
