@@ -277,10 +277,14 @@ impl Live {
         self.checks.fetch_add(1, Ordering::SeqCst);
         let reload = match attempt {
             Attempt::Same => self.unchanged(state),
-            Attempt::Valid(dataset) => match self.library().replacing(*dataset) {
-                Ok(library) => self.serve(state, library).await,
-                Err(e) => self.reject(state, e.problems(), hash_text(&e.to_string())),
-            },
+            Attempt::Valid(mut dataset) => {
+                // Number the version before anyone can see it.
+                dataset.source.version = state.status.version + 1;
+                match self.library().replacing(*dataset) {
+                    Ok(library) => self.serve(state, library).await,
+                    Err(e) => self.reject(state, e.problems(), hash_text(&e.to_string())),
+                }
+            }
             Attempt::Invalid { problems, content_hash } => self.reject(state, problems, content_hash),
             Attempt::Missing => self.missing(state),
         };
@@ -357,10 +361,7 @@ impl Live {
         let path = state.status.path.clone();
         let old_version = state.status.version;
         let new_version = old_version + 1;
-        let mut library = library;
         let old = self.library().stories().iter().find(|d| d.source.path == path).cloned();
-        // Number the version before anyone can see it.
-        library = set_version(library, &path, new_version);
         let new = library.stories().iter().find(|d| d.source.path == path).cloned();
         self.library.store(Arc::new(library));
         let checksum = new.as_ref().map(|d| d.source.checksum.clone()).unwrap_or_default();
@@ -480,16 +481,6 @@ impl Live {
             change(&mut state.status);
         }
     }
-}
-
-/// The library with the story from `path` numbered `version`.
-fn set_version(library: Library, path: &Path, version: u64) -> Library {
-    let Some(story) = library.stories().iter().find(|d| d.source.path == path) else {
-        return library;
-    };
-    let mut dataset = Dataset::clone(story);
-    dataset.source.version = version;
-    library.replacing(dataset).unwrap_or(library)
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
