@@ -57,6 +57,19 @@ pub enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Watch data files and print what each save changes, as the desk's ping would say it.
+    /// Runs until Ctrl-C.
+    Watch {
+        /// A data file or folder; may be repeated.
+        #[arg(long = "data", default_value = DEFAULT_DATA)]
+        data: Vec<PathBuf>,
+        /// Act on a save once this many milliseconds have passed.
+        #[arg(long, default_value_t = 300)]
+        debounce_ms: u64,
+        /// Poll every N seconds instead of using file system events (NFS, some container mounts).
+        #[arg(long)]
+        poll_interval_s: Option<u64>,
+    },
 }
 
 /// Exit codes: what scripts and editors' tools can rely on.
@@ -77,6 +90,18 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
             args,
         } => ask(&data, story.as_deref(), &command, &args, out, err),
         Command::Run { config } => run_bot(config, err),
+        Command::Watch {
+            data,
+            debounce_ms,
+            poll_interval_s,
+        } => {
+            init_logging(false);
+            let config = crate::watch::WatchConfig {
+                debounce: std::time::Duration::from_millis(debounce_ms),
+                poll_interval: poll_interval_s.map(std::time::Duration::from_secs),
+            };
+            crate::watch::run_terminal(&data, config, out, err)
+        }
     }
 }
 

@@ -19,12 +19,16 @@
 //! * [`answer`]: one module per command (`total`, `stage`, `discrepancy`, `source`, `timeline`,
 //!   `about`), each building a renderer-neutral [`answer::Reply`].
 //! * [`library`]: several stories loaded at once.
+//! * [`diff`]: what changed in meaning between two versions of a story.
+//! * [`live`]: the stories being served, reloaded atomically when a file changes.
+//! * [`notice`]: what the desk is told about a reload, as text within Discord's limits.
 //! * [`render`]: replies as Markdown.
 //!
 //! The edges depend on the core, never the reverse:
 //!
 //! * [`cli`]: `figures-bot check`, `ask` and `run`, and the binary's entry point.
 //! * [`config`]: the bot's config file.
+//! * [`watch`]: noticing saves (file system events or polling) and `figures-bot watch`.
 //! * [`discord`]: the Discord adapter (serenity): commands, embeds, update pings.
 
 pub mod answer;
@@ -32,15 +36,19 @@ pub mod cli;
 pub mod config;
 pub mod dataset;
 pub mod date;
+pub mod diff;
 pub mod discord;
 pub mod error;
 pub mod figure;
 pub mod library;
+pub mod live;
 pub mod load;
 pub mod lookup;
 pub mod model;
+pub mod notice;
 pub mod render;
 pub mod suggest;
+pub mod watch;
 
 pub use answer::{Query, Reply, answer};
 pub use dataset::Dataset;

@@ -252,12 +252,13 @@ fn fit(embeds: Vec<EmbedSpec>, footer: String, narrow: &str, content: String) ->
     if let Some(last) = kept.last_mut() {
         if omitted > 0 {
             let more = format!("… and {omitted} more: narrow it with {narrow}");
-            let description = if last.description.is_empty() {
+            // The notice must survive: cut the description before it, not the notice.
+            last.description = if last.description.is_empty() {
                 more
             } else {
-                format!("{}\n{more}", last.description)
+                let room = limits::DESCRIPTION - length(&more) - 1;
+                format!("{}\n{more}", truncate(&last.description, room))
             };
-            last.description = truncate(&description, limits::DESCRIPTION);
         }
         last.footer = Some(footer);
     }

@@ -1,0 +1,347 @@
+//! Noticing saves: watches each data file's folder and asks [`Live`] to reload the file when
+//! something happens to it; what the reload says goes out as [`Notice`]s on a channel.
+//!
+//! The folder, not the file, is watched: editors and tools replace files rather than write into
+//! them (vim, VS Code, JetBrains, `sed -i` and git write a new file and rename it over the old
+//! one; Kubernetes swaps a `..data` symlink), and a watch on the old file would go quiet after
+//! the first such save. Events are filtered to the file's name, and to `..data` for ConfigMaps.
+//!
+//! The debouncer delivers an event once the debounce time has passed since it happened; by then
+//! a burst of saves is over, so the first reload reads the final content and later events of the
+//! same burst find nothing new (same checksum): one reload, one notice, the combined diff.
+
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use crate::live::Live;
+use crate::notice::{DISCORD_MESSAGE_LIMIT, Notice};
+
+/// Default quiet time before a save is acted on.
+pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// Poll interval used when the native watcher cannot be started and none was configured.
+pub const FALLBACK_POLL_INTERVAL: Duration = Duration::from_secs(2);
+
+/// Kubernetes mounts a ConfigMap's files as symlinks through this one; an update swaps it.
+const CONFIGMAP_LINK: &str = "..data";
+
+/// How changes are noticed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WatchConfig {
+    /// Events are acted on this long after they happen; a burst within it gives one reload.
+    pub debounce: Duration,
+    /// Poll the folders at this interval instead of using file system events (NFS, some
+    /// container mounts deliver none).
+    pub poll_interval: Option<Duration>,
+}
+
+impl Default for WatchConfig {
+    fn default() -> Self {
+        WatchConfig {
+            debounce: DEFAULT_DEBOUNCE,
+            poll_interval: None,
+        }
+    }
+}
+
+/// How the running watcher learns of changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchMode {
+    Events,
+    /// Polling, because it was asked for or because events could not be set up.
+    Polling(Duration),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    #[error("watching needs a running tokio runtime")]
+    NoRuntime,
+    #[error("cannot watch {}: {source}", dir.display())]
+    Watch {
+        dir: PathBuf,
+        #[source]
+        source: notify::Error,
+    },
+}
+
+/// A running watch; dropping it stops watching (answers keep being served from [`Live`]).
+pub struct Watcher {
+    mode: WatchMode,
+    backend: Option<Backend>,
+    worker: tokio::task::JoinHandle<()>,
+}
+
+/// The debouncer, kept alive for as long as the watch runs.
+enum Backend {
+    Events(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Polling(Debouncer<PollWatcher, NoCache>),
+}
+
+impl Backend {
+    /// Stops the debouncer's thread without waiting for its current tick.
+    fn stop(self) {
+        match self {
+            Backend::Events(debouncer) => debouncer.stop_nonblocking(),
+            Backend::Polling(debouncer) => debouncer.stop_nonblocking(),
+        }
+    }
+}
+
+/// A data file as the watcher recognises it in events.
+#[derive(Debug, Clone)]
+struct Target {
+    /// The folder as watched (canonical), which event paths start with.
+    dir: PathBuf,
+    name: OsString,
+    /// The path `Live` knows the file by.
+    path: PathBuf,
+}
+
+impl Watcher {
+    /// Starts watching every file `live` serves. Call from within a tokio runtime. Notices come
+    /// out of the returned channel; reloading goes on even if nobody reads them.
+    pub fn start(live: Arc<Live>, config: WatchConfig) -> Result<(Watcher, UnboundedReceiver<Notice>), WatchError> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| WatchError::NoRuntime)?;
+        let targets = targets(&live.paths());
+        let dirs: BTreeSet<PathBuf> = targets.iter().map(|t| t.dir.clone()).collect();
+        let (trigger_tx, trigger_rx) = unbounded_channel::<Vec<PathBuf>>();
+        let handler = {
+            let targets = targets.clone();
+            move |result: DebounceEventResult| match result {
+                Ok(events) => {
+                    let touched = touched_files(&targets, &events);
+                    if !touched.is_empty() {
+                        let _ = trigger_tx.send(touched);
+                    }
+                }
+                Err(errors) => errors.iter().for_each(|e| tracing::warn!("file watcher: {e}")),
+            }
+        };
+        let (backend, mode) = match config.poll_interval {
+            Some(interval) => (polling(&dirs, config.debounce, interval, handler)?, WatchMode::Polling(interval)),
+            None => match events(&dirs, config.debounce, handler.clone()) {
+                Ok(backend) => (backend, WatchMode::Events),
+                Err(e) => {
+                    tracing::warn!("{e}; polling every {:?} instead", FALLBACK_POLL_INTERVAL);
+                    let backend = polling(&dirs, config.debounce, FALLBACK_POLL_INTERVAL, handler)?;
+                    (backend, WatchMode::Polling(FALLBACK_POLL_INTERVAL))
+                }
+            },
+        };
+        let (notice_tx, notice_rx) = unbounded_channel();
+        let worker = runtime.spawn(reload_loop(live, trigger_rx, notice_tx));
+        tracing::info!(?mode, folders = dirs.len(), "watching data files");
+        Ok((
+            Watcher {
+                mode,
+                backend: Some(backend),
+                worker,
+            },
+            notice_rx,
+        ))
+    }
+
+    pub fn mode(&self) -> WatchMode {
+        self.mode
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        if let Some(backend) = self.backend.take() {
+            backend.stop();
+        }
+        self.worker.abort();
+    }
+}
+
+/// A tick well under the debounce, so events go out close to `debounce` after they happen
+/// (the debouncer's own default is a quarter of it).
+fn tick(debounce: Duration) -> Duration {
+    (debounce / 10).clamp(Duration::from_millis(1), Duration::from_millis(25)).min(debounce)
+}
+
+fn events<F>(dirs: &BTreeSet<PathBuf>, debounce: Duration, handler: F) -> Result<Backend, WatchError>
+where
+    F: FnMut(DebounceEventResult) + Send + 'static,
+{
+    let failed = |dir: &Path, source| WatchError::Watch {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    let first = dirs.first().map(PathBuf::as_path).unwrap_or(Path::new("."));
+    let mut debouncer = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+        debounce,
+        Some(tick(debounce)),
+        handler,
+        RecommendedCache::new(),
+        notify::Config::default(),
+    )
+    .map_err(|e| failed(first, e))?;
+    for dir in dirs {
+        debouncer
+            .watch(dir, RecursiveMode::NonRecursive)
+            .map_err(|e| failed(dir, e))?;
+    }
+    Ok(Backend::Events(debouncer))
+}
+
+fn polling<F>(dirs: &BTreeSet<PathBuf>, debounce: Duration, interval: Duration, handler: F) -> Result<Backend, WatchError>
+where
+    F: FnMut(DebounceEventResult) + Send + 'static,
+{
+    let failed = |dir: &Path, source| WatchError::Watch {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    let first = dirs.first().map(PathBuf::as_path).unwrap_or(Path::new("."));
+    // Comparing contents, not just modification times: coarse timestamps on network file
+    // systems would otherwise hide a quick second save.
+    let config = notify::Config::default()
+        .with_poll_interval(interval)
+        .with_compare_contents(true);
+    let mut debouncer =
+        new_debouncer_opt::<_, PollWatcher, NoCache>(debounce, Some(tick(debounce)), handler, NoCache, config)
+            .map_err(|e| failed(first, e))?;
+    for dir in dirs {
+        debouncer
+            .watch(dir, RecursiveMode::NonRecursive)
+            .map_err(|e| failed(dir, e))?;
+    }
+    Ok(Backend::Polling(debouncer))
+}
+
+fn targets(paths: &[PathBuf]) -> Vec<Target> {
+    paths
+        .iter()
+        .filter_map(|path| {
+            let name = path.file_name()?.to_os_string();
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            // Canonical, so that the folder of two differently spelled paths is watched once and
+            // event paths (built from the watched folder) compare equal.
+            let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+            Some(Target {
+                dir,
+                name,
+                path: path.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The data files a batch of events concerns: their own name, or the ConfigMap link, in their
+/// folder. A rescan request (events were lost) concerns every file.
+fn touched_files(targets: &[Target], events: &[notify_debouncer_full::DebouncedEvent]) -> Vec<PathBuf> {
+    let mut touched: Vec<PathBuf> = Vec::new();
+    for event in events {
+        for target in targets {
+            let concerned = event.need_rescan()
+                || event.paths.iter().any(|p| {
+                    p.parent() == Some(target.dir.as_path())
+                        && p.file_name()
+                            .is_some_and(|n| n == target.name.as_os_str() || n == CONFIGMAP_LINK)
+                });
+            if concerned && !touched.contains(&target.path) {
+                touched.push(target.path.clone());
+            }
+        }
+    }
+    touched
+}
+
+/// Reloads what the watcher reports, one batch at a time. Batches that arrive during a reload
+/// are merged, so a file is read once for all of them.
+async fn reload_loop(
+    live: Arc<Live>,
+    mut triggers: UnboundedReceiver<Vec<PathBuf>>,
+    notices: UnboundedSender<Notice>,
+) {
+    while let Some(mut pending) = triggers.recv().await {
+        while let Ok(more) = triggers.try_recv() {
+            for path in more {
+                if !pending.contains(&path) {
+                    pending.push(path);
+                }
+            }
+        }
+        for path in pending {
+            match live.reload_file(&path).await {
+                Ok(reload) => {
+                    if let Some(notice) = reload.notice {
+                        // Nobody listening is fine: answers are served from `live` regardless.
+                        let _ = notices.send(notice);
+                    }
+                }
+                Err(e) => tracing::warn!("{e}"),
+            }
+        }
+    }
+}
+
+/// `figures-bot watch`: load, then print each notice as the desk would see it, until Ctrl-C.
+pub fn run_terminal(data: &[PathBuf], config: WatchConfig, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let live = match Live::load(data) {
+        Ok(live) => Arc::new(live),
+        Err(errors) => {
+            for e in errors {
+                for line in e.problems() {
+                    let _ = writeln!(err, "{line}");
+                }
+            }
+            return ExitCode::from(crate::cli::exit::INVALID_DATA);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = writeln!(err, "figures-bot: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let (watcher, mut notices) = match Watcher::start(live.clone(), config) {
+            Ok(started) => started,
+            Err(e) => {
+                let _ = writeln!(err, "figures-bot: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let files: Vec<String> = live.paths().iter().map(|p| p.display().to_string()).collect();
+        let how = match watcher.mode() {
+            WatchMode::Events => format!("debounce {} ms", config.debounce.as_millis()),
+            WatchMode::Polling(every) => format!(
+                "polling every {} s, debounce {} ms",
+                every.as_secs_f64(),
+                config.debounce.as_millis()
+            ),
+        };
+        let _ = writeln!(out, "watching {} ({how}); Ctrl-C to stop", files.join(", "));
+        let _ = out.flush();
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        loop {
+            tokio::select! {
+                notice = notices.recv() => match notice {
+                    Some(notice) => {
+                        let _ = writeln!(out, "{}\n", notice.render(DISCORD_MESSAGE_LIMIT));
+                        let _ = out.flush();
+                    }
+                    None => return ExitCode::FAILURE,
+                },
+                _ = &mut ctrl_c => return ExitCode::SUCCESS,
+            }
+        }
+    })
+}
