@@ -118,6 +118,7 @@ impl Watcher {
             let targets = targets.clone();
             move |result: DebounceEventResult| match result {
                 Ok(events) => {
+                    tracing::trace!(?events, "file events");
                     let touched = touched_files(&targets, &events);
                     if !touched.is_empty() {
                         let _ = trigger_tx.send(touched);

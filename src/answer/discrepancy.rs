@@ -596,7 +596,7 @@ fn sentence_for(data: &Dataset, d: &Discrepancy) -> Option<String> {
             let same_statement = |o: &&Claim| o.claimants[0] == c.claimants[0] && o.said == c.said;
             picked.iter().any(|o| o.figure == c.figure || same_statement(o)) || picked.len() == 4
         };
-        if !taken && !(outlet && parties_present) {
+        if !(taken || outlet && parties_present) {
             picked.push(c);
         }
     }

@@ -41,7 +41,7 @@ pub(super) struct StageSum<'a> {
 }
 
 /// The figure a side gives for one stage: its first standing claim, confirmed ones first.
-pub(super) fn stage_figures<'a>(data: &'a Dataset, quantity: usize, who: Who, stage: usize) -> Vec<&'a Claim> {
+pub(super) fn stage_figures(data: &Dataset, quantity: usize, who: Who, stage: usize) -> Vec<&Claim> {
     let mut claims: Vec<&Claim> = data
         .claims
         .iter()
