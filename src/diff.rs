@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::answer::{Discrepancy, discrepancies};
+use crate::answer::{Discrepancy, DiscrepancyKind, discrepancies};
 use crate::dataset::{Characterisation, Citation, Claim, Dataset, Scope, Status};
 use crate::date::DateSpan;
 
@@ -290,27 +290,28 @@ fn claim_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change>) {
 
 /// Headlines carry the figures, so the same disagreement with new figures is matched by what
 /// it is about (kind, quantity, scope or topic) and reported as changed, not as gone and new.
+/// Headlines also list figures in file order, so "unchanged" is decided on the claims and
+/// figures involved, never on the headline's wording.
 fn discrepancy_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change>) {
-    let keyed = |data: &Dataset| -> Vec<(String, String)> {
+    let keyed = |data: &Dataset| -> Vec<(String, String, String)> {
         discrepancies(data)
             .into_iter()
-            .map(|d| (discrepancy_key(data, &d), d.headline))
+            .map(|d| (discrepancy_key(data, &d), fingerprint(data, &d), d.headline))
             .collect()
     };
     let mut before = keyed(old);
     let mut after = keyed(new);
-    // Unchanged headlines first, so that pairing by key only pairs what really changed.
-    after.retain(|(_, headline)| match before.iter().position(|(_, h)| h == headline) {
+    after.retain(|(key, print, _)| match before.iter().position(|(k, p, _)| k == key && p == print) {
         Some(i) => {
             before.remove(i);
             false
         }
         None => true,
     });
-    for (key, headline) in after {
-        match before.iter().position(|(k, _)| *k == key) {
+    for (key, _, headline) in after {
+        match before.iter().position(|(k, _, _)| *k == key) {
             Some(i) => {
-                let (_, old_headline) = before.remove(i);
+                let (_, _, old_headline) = before.remove(i);
                 items.push(Change::DiscrepancyChanged {
                     old: old_headline,
                     new: headline,
@@ -319,7 +320,7 @@ fn discrepancy_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change>) {
             None => items.push(Change::DiscrepancyAppeared(headline)),
         }
     }
-    items.extend(before.into_iter().map(|(_, h)| Change::DiscrepancyResolved(h)));
+    items.extend(before.into_iter().map(|(_, _, h)| Change::DiscrepancyResolved(h)));
 }
 
 fn discrepancy_key(data: &Dataset, d: &Discrepancy) -> String {
@@ -330,6 +331,25 @@ fn discrepancy_key(data: &Dataset, d: &Discrepancy) -> String {
         d.scope.map(|s| data.scope_text(s)).unwrap_or_default(),
         d.topic.map_or("", |t| data.topics[t].id.as_str()),
     )
+}
+
+/// The members of a discrepancy and what each says, in id order.
+fn fingerprint(data: &Dataset, d: &Discrepancy) -> String {
+    let mut members: Vec<String> = if d.kind == DiscrepancyKind::Characterisation {
+        d.claims
+            .iter()
+            .filter_map(|&i| data.characterisations.get(i))
+            .map(|c| format!("{}={}", c.id, c.stance))
+            .collect()
+    } else {
+        d.claims
+            .iter()
+            .filter_map(|&i| data.claims.get(i))
+            .map(|c| format!("{}={}@{:?}/{:?}", c.id, c.figure, data.scope_text(c.scope), c.event_date))
+            .collect()
+    };
+    members.sort();
+    members.join("|")
 }
 
 fn characterisation_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change>) {

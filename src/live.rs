@@ -274,7 +274,6 @@ impl Live {
             tokio::time::sleep(self.retry_delay).await;
             attempt = self.attempt(path, &state.status.checksum).await;
         }
-        self.checks.fetch_add(1, Ordering::SeqCst);
         let reload = match attempt {
             Attempt::Same => self.unchanged(state),
             Attempt::Valid(mut dataset) => {
@@ -288,10 +287,15 @@ impl Live {
             Attempt::Invalid { problems, content_hash } => self.reject(state, problems, content_hash),
             Attempt::Missing => self.missing(state),
         };
+        // Counted once the state reflects this look, so a test that waits for it sees the result.
+        self.checks.fetch_add(1, Ordering::SeqCst);
+        let described = reload.outcome.describe();
         match &reload.outcome {
-            Outcome::Unchanged { .. } => tracing::debug!(path = %path.display(), "{}", reload.outcome.describe()),
-            Outcome::Updated { .. } => tracing::info!(path = %path.display(), "{}", reload.outcome.describe()),
-            _ => tracing::warn!(path = %path.display(), "{}", reload.outcome.describe()),
+            Outcome::Unchanged { .. }
+            | Outcome::Rejected { repeated: true, .. }
+            | Outcome::Missing { repeated: true, .. } => tracing::debug!(path = %path.display(), "{described}"),
+            Outcome::Updated { .. } => tracing::info!(path = %path.display(), "{described}"),
+            Outcome::Rejected { .. } | Outcome::Missing { .. } => tracing::warn!(path = %path.display(), "{described}"),
         }
         Ok(reload)
     }

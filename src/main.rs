@@ -7,9 +7,7 @@ use figures_bot::cli::{Cli, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    run(
-        cli.command,
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
-    )
+    // Unlocked handles: `watch` and `run` log from other threads, which would wait forever on a
+    // stderr lock held here for the whole run.
+    run(cli.command, &mut std::io::stdout(), &mut std::io::stderr())
 }

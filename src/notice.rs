@@ -190,7 +190,14 @@ fn change_items(changes: &Changes) -> Vec<(Option<String>, String)> {
             let kind = change.kind();
             let heading = (previous != Some(kind)).then(|| format!("**{}**", kind.heading()));
             previous = Some(kind);
-            (heading, format!("• {change}"))
+            // Added and removed things carry their own "+" / "−" marker instead of a bullet.
+            let line = change.to_string();
+            let line = if line.starts_with("+ ") || line.starts_with("− ") {
+                line
+            } else {
+                format!("• {line}")
+            };
+            (heading, line)
         })
         .collect()
 }

@@ -18,7 +18,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
+use notify_debouncer_full::notify::{self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
@@ -30,6 +31,9 @@ pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(300);
 
 /// Poll interval used when the native watcher cannot be started and none was configured.
 pub const FALLBACK_POLL_INTERVAL: Duration = Duration::from_secs(2);
+
+const MIN_DEBOUNCE: Duration = Duration::from_millis(1);
+const MIN_POLL_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Kubernetes mounts a ConfigMap's files as symlinks through this one; an update swaps it.
 const CONFIGMAP_LINK: &str = "..data";
@@ -111,6 +115,11 @@ impl Watcher {
     /// out of the returned channel; reloading goes on even if nobody reads them.
     pub fn start(live: Arc<Live>, config: WatchConfig) -> Result<(Watcher, UnboundedReceiver<Notice>), WatchError> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| WatchError::NoRuntime)?;
+        // Zero would make the debouncer (and a poller) spin.
+        let config = WatchConfig {
+            debounce: config.debounce.max(MIN_DEBOUNCE),
+            poll_interval: config.poll_interval.map(|i| i.max(MIN_POLL_INTERVAL)),
+        };
         let targets = targets(&live.paths());
         let dirs: BTreeSet<PathBuf> = targets.iter().map(|t| t.dir.clone()).collect();
         let (trigger_tx, trigger_rx) = unbounded_channel::<Vec<PathBuf>>();
@@ -168,7 +177,7 @@ impl Drop for Watcher {
 /// A tick well under the debounce, so events go out close to `debounce` after they happen
 /// (the debouncer's own default is a quarter of it).
 fn tick(debounce: Duration) -> Duration {
-    (debounce / 10).clamp(Duration::from_millis(1), Duration::from_millis(25)).min(debounce)
+    (debounce / 10).clamp(MIN_DEBOUNCE, Duration::from_millis(25)).min(debounce)
 }
 
 fn events<F>(dirs: &BTreeSet<PathBuf>, debounce: Duration, handler: F) -> Result<Backend, WatchError>
@@ -246,7 +255,7 @@ fn targets(paths: &[PathBuf]) -> Vec<Target> {
 /// folder. A rescan request (events were lost) concerns every file.
 fn touched_files(targets: &[Target], events: &[notify_debouncer_full::DebouncedEvent]) -> Vec<PathBuf> {
     let mut touched: Vec<PathBuf> = Vec::new();
-    for event in events {
+    for event in events.iter().filter(|e| may_change_content(&e.kind) || e.need_rescan()) {
         for target in targets {
             let concerned = event.need_rescan()
                 || event.paths.iter().any(|p| {
@@ -260,6 +269,16 @@ fn touched_files(targets: &[Target], events: &[notify_debouncer_full::DebouncedE
         }
     }
     touched
+}
+
+/// Opening and reading a file are events too (our own reloads cause them): only writes,
+/// creations, removals, renames and attribute changes can change what the file says.
+fn may_change_content(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
 }
 
 /// Reloads what the watcher reports, one batch at a time. Batches that arrive during a reload

@@ -7,7 +7,7 @@ use std::path::Path;
 use figures_bot::Dataset;
 use figures_bot::answer::{Query, answer};
 use figures_bot::discord::commands::narrowing_hint;
-use figures_bot::discord::embeds::{MessageSpec, length, limits, reply_message};
+use figures_bot::discord::embeds::{MAX_MESSAGES, MessageSpec, length, limits, reply_messages};
 
 const HOSTILE: &str = "@everyone @here <@&123456789012345678> <@987654321098765432> **bold** [link](https://evil.example) ";
 
@@ -77,10 +77,13 @@ fn every_reply_fits_discord_limits_and_says_what_was_left_out() {
     ];
     for query in &queries {
         let reply = answer(&data, query).unwrap();
-        let message = reply_message(&reply, narrowing_hint(query));
-        assert_fits(&message, query.command());
+        let messages = reply_messages(&reply, narrowing_hint(query));
+        assert!(!messages.is_empty() && messages.len() <= MAX_MESSAGES, "{}: {} messages", query.command(), messages.len());
+        for message in &messages {
+            assert_fits(message, query.command());
+        }
         if !matches!(query, Query::About) {
-            let last = message.embeds.last().unwrap();
+            let last = messages.last().unwrap().embeds.last().unwrap();
             assert!(last.description.contains("more: narrow it with"), "{}: {}", query.command(), last.description);
             assert!(last.footer.is_some());
         }
@@ -91,7 +94,7 @@ fn every_reply_fits_discord_limits_and_says_what_was_left_out() {
 fn replies_mention_no_one() {
     let data = Dataset::from_bytes(huge_story().as_bytes(), Path::new("huge.toml")).unwrap();
     let reply = answer(&data, &Query::Stage { stage: "s2".into() }).unwrap();
-    let response = reply_message(&reply, "x").to_interaction(false);
+    let response = reply_messages(&reply, "x")[0].to_interaction(false);
     let json = serde_json::to_value(&response).unwrap();
     let allowed = &json["allowed_mentions"];
     assert_eq!(allowed["parse"], serde_json::json!([]));
@@ -112,7 +115,9 @@ fn the_bundled_replies_fit_too() {
         Query::Timeline,
         Query::About,
     ] {
-        let message = reply_message(&answer(&data, &query).unwrap(), narrowing_hint(&query));
-        assert_fits(&message, query.command());
+        for message in reply_messages(&answer(&data, &query).unwrap(), narrowing_hint(&query)) {
+            assert_fits(&message, query.command());
+        }
     }
 }
+

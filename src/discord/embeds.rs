@@ -3,7 +3,9 @@
 //! The layout is computed as plain data ([`MessageSpec`]) so the limits can be tested without a
 //! connection; only [`MessageSpec::to_interaction`] and friends touch serenity's builders.
 
-use serenity::all::{CreateAllowedMentions, CreateEmbed, CreateEmbedFooter, CreateInteractionResponseMessage};
+use serenity::all::{
+    CreateAllowedMentions, CreateEmbed, CreateEmbedFooter, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
+};
 
 use crate::answer::{Entry, Reply};
 use crate::render::escape_markdown;
@@ -104,6 +106,20 @@ impl MessageSpec {
     }
 }
 
+impl MessageSpec {
+    /// A follow-up message (the second and later parts of a long reply). Mentions nobody.
+    pub fn to_followup(&self, ephemeral: bool) -> CreateInteractionResponseFollowup {
+        let mut message = CreateInteractionResponseFollowup::new()
+            .allowed_mentions(CreateAllowedMentions::new())
+            .ephemeral(ephemeral)
+            .embeds(self.embeds.iter().map(to_embed).collect());
+        if !self.content.is_empty() {
+            message = message.content(self.content.clone());
+        }
+        message
+    }
+}
+
 fn to_embed(spec: &EmbedSpec) -> CreateEmbed {
     let mut embed = CreateEmbed::new().title(spec.title.clone());
     if !spec.description.is_empty() {
@@ -118,41 +134,43 @@ fn to_embed(spec: &EmbedSpec) -> CreateEmbed {
     embed
 }
 
-/// Lays a reply out as embeds: an opening embed with the title and lead, one embed per section
-/// with a field per figure, the paste-ready sentence as the message text (easy to copy), and the
-/// footer last. What does not fit is cut with "… and N more: {narrow}".
-pub fn reply_message(reply: &Reply, narrow: &str) -> MessageSpec {
+/// At most this many messages per reply: the answer, then follow-ups. More would flood the channel.
+pub const MAX_MESSAGES: usize = 4;
+
+/// Sources listed per figure when a reply needs more than one message; the rest are counted.
+/// One link per figure always stays.
+const SOURCES_WHEN_CROWDED: usize = 3;
+
+/// Lays a reply out as messages of embeds: an opening embed with the title and lead, one embed
+/// per section with a field per figure, the paste-ready sentence as the first message's text
+/// (easy to copy), and the footer last. A long reply is split over up to [`MAX_MESSAGES`]
+/// messages; what still does not fit is cut with "… and N more: narrow it with {narrow}".
+pub fn reply_messages(reply: &Reply, narrow: &str) -> Vec<MessageSpec> {
+    let roomy = lay_out(reply, narrow, usize::MAX);
+    if roomy.len() == 1 {
+        return roomy;
+    }
+    // Too long for one message: list fewer sources per figure so more figures fit.
+    lay_out(reply, narrow, SOURCES_WHEN_CROWDED)
+}
+
+fn lay_out(reply: &Reply, narrow: &str, max_sources: usize) -> Vec<MessageSpec> {
     let mut embeds = vec![EmbedSpec {
         title: truncate(&escape_markdown(&reply.title), limits::TITLE),
         description: truncate(&lead_text(&reply.lead), limits::DESCRIPTION),
         ..EmbedSpec::default()
     }];
     for section in &reply.sections {
-        let notes: Vec<String> = section
-            .notes
-            .iter()
-            .map(|n| format!("*{}*", escape_markdown(n)))
-            .collect();
-        let mut fields = section.entries.iter().map(entry_field).peekable();
+        let notes: Vec<String> = section.notes.iter().map(|n| format!("*{}*", escape_markdown(n))).collect();
+        let mut fields = section.entries.iter().map(|e| entry_field(e, max_sources)).peekable();
         let mut first = true;
         // A section with more than 25 figures continues in further embeds.
         while fields.peek().is_some() || first {
-            let chunk: Vec<(String, String)> = fields.by_ref().take(limits::FIELDS).collect();
+            let heading = if first { section.heading.clone() } else { format!("{} (continued)", section.heading) };
             embeds.push(EmbedSpec {
-                title: truncate(
-                    &escape_markdown(&if first {
-                        section.heading.clone()
-                    } else {
-                        format!("{} (continued)", section.heading)
-                    }),
-                    limits::TITLE,
-                ),
-                description: if first {
-                    truncate(&notes.join("\n"), limits::DESCRIPTION)
-                } else {
-                    String::new()
-                },
-                fields: chunk,
+                title: truncate(&escape_markdown(&heading), limits::TITLE),
+                description: if first { truncate(&notes.join("\n"), limits::DESCRIPTION) } else { String::new() },
+                fields: fields.by_ref().take(limits::FIELDS).collect(),
                 footer: None,
             });
             first = false;
@@ -164,7 +182,7 @@ pub fn reply_message(reply: &Reply, narrow: &str) -> MessageSpec {
         .as_ref()
         .map(|s| truncate(&format!("**Paste-ready:** {}", escape_markdown(s)), limits::CONTENT))
         .unwrap_or_default();
-    fit(embeds, footer, narrow, content)
+    pack(embeds, footer, narrow, content)
 }
 
 fn lead_text(lead: &[String]) -> String {
@@ -173,7 +191,7 @@ fn lead_text(lead: &[String]) -> String {
 }
 
 /// One figure as a field: who and what in the name; when, status and sources in the value.
-fn entry_field(entry: &Entry) -> (String, String) {
+fn entry_field(entry: &Entry, max_sources: usize) -> (String, String) {
     let mut name = if entry.what.is_empty() {
         entry.who.clone()
     } else {
@@ -195,7 +213,7 @@ fn entry_field(entry: &Entry) -> (String, String) {
     }
     // Sources go in whole, one by one, while they fit; the rest are counted.
     let mut shown = 0;
-    for citation in &entry.citations {
+    for citation in entry.citations.iter().take(max_sources) {
         let link = citation_text(citation);
         let separator = if shown == 0 { "\nSources: " } else { " · " };
         let remaining = entry.citations.len() - shown - 1;
@@ -213,43 +231,60 @@ fn entry_field(entry: &Entry) -> (String, String) {
     if value.trim().is_empty() {
         value = "—".to_string();
     }
-    (
-        truncate(&escape_markdown(&name), limits::FIELD_NAME),
-        truncate(&value, limits::FIELD_VALUE),
-    )
+    (truncate(&escape_markdown(&name), limits::FIELD_NAME), truncate(&value, limits::FIELD_VALUE))
 }
 
-/// Keeps embeds and fields in order while they fit in one message, then says what was left out.
-fn fit(embeds: Vec<EmbedSpec>, footer: String, narrow: &str, content: String) -> MessageSpec {
-    // Room kept for the "… and N more" line and the footer.
+/// Fills messages in order with embeds and fields while each message stays within Discord's
+/// limits, starting a new message (a follow-up) when one is full; after [`MAX_MESSAGES`] it
+/// says what was left out. The footer goes on the very last embed.
+fn pack(embeds: Vec<EmbedSpec>, footer: String, narrow: &str, content: String) -> Vec<MessageSpec> {
+    // Room kept in every message for the "… and N more" line and the footer.
     let reserve = 200 + length(&footer);
-    let mut kept: Vec<EmbedSpec> = Vec::new();
+    let budget = limits::TOTAL - reserve;
+    let mut messages = vec![MessageSpec { content, embeds: Vec::new() }];
     let mut used = 0;
     let mut omitted = 0;
     for embed in embeds {
-        if omitted > 0 || kept.len() == limits::EMBEDS {
+        if omitted > 0 {
+            // Once something is left out, everything after it is too: replies keep their order.
             omitted += embed.fields.len().max(1);
             continue;
         }
-        let head = length(&embed.title) + length(&embed.description);
-        if used + head + reserve > limits::TOTAL {
-            omitted += embed.fields.len().max(1);
-            continue;
-        }
-        used += head;
-        let mut fields = Vec::new();
-        for (i, field) in embed.fields.iter().enumerate() {
-            let size = length(&field.0) + length(&field.1);
-            if used + size + reserve > limits::TOTAL {
-                omitted += embed.fields.len() - i;
+        let mut pending = embed.fields.into_iter().peekable();
+        let mut title = embed.title;
+        let mut description = embed.description;
+        loop {
+            let head = length(&title) + length(&description);
+            let full = messages.last().is_some_and(|m| m.embeds.len() == limits::EMBEDS);
+            let next_fits = pending.peek().is_none_or(|(n, v)| length(n) + length(v) + head <= budget - used);
+            if full || used + head > budget || !next_fits {
+                if messages.len() == MAX_MESSAGES || messages.last().is_some_and(|m| m.embeds.is_empty()) {
+                    omitted += pending.len().max(1);
+                    break;
+                }
+                messages.push(MessageSpec::default());
+                used = 0;
+                continue;
+            }
+            used += head;
+            let mut fields = Vec::new();
+            while let Some((name, value)) = pending.next_if(|(n, v)| used + length(n) + length(v) <= budget) {
+                used += length(&name) + length(&value);
+                fields.push((name, value));
+            }
+            let more = pending.peek().is_some();
+            if let Some(message) = messages.last_mut() {
+                message.embeds.push(EmbedSpec { title: title.clone(), description, fields, footer: None });
+            }
+            if !more {
                 break;
             }
-            used += size;
-            fields.push(field.clone());
+            title = truncate(&format!("{title} (continued)"), limits::TITLE);
+            description = String::new();
         }
-        kept.push(EmbedSpec { fields, ..embed });
     }
-    if let Some(last) = kept.last_mut() {
+    messages.retain(|m| !m.embeds.is_empty() || !m.content.is_empty());
+    if let Some(last) = messages.last_mut().and_then(|m| m.embeds.last_mut()) {
         if omitted > 0 {
             let more = format!("… and {omitted} more: narrow it with {narrow}");
             // The notice must survive: cut the description before it, not the notice.
@@ -262,7 +297,7 @@ fn fit(embeds: Vec<EmbedSpec>, footer: String, narrow: &str, content: String) ->
         }
         last.footer = Some(footer);
     }
-    MessageSpec { content, embeds: kept }
+    messages
 }
 
 #[cfg(test)]

@@ -68,11 +68,11 @@ impl Handler {
                 respond(ctx, cmd, &message, true).await
             }
             _ => {
-                let (message, ephemeral) = match commands::lookup_from(name, &cmd.data.options) {
+                let (messages, ephemeral) = match commands::lookup_from(name, &cmd.data.options) {
                     Some(lookup) => self.lookup(&lookup),
-                    None => (MessageSpec::text(&format!("Unknown command `/{name}`.")), true),
+                    None => (vec![MessageSpec::text(&format!("Unknown command `/{name}`."))], true),
                 };
-                respond(ctx, cmd, &message, ephemeral).await
+                respond_all(ctx, cmd, &messages, ephemeral).await
             }
         };
         let latency_us = started.elapsed().as_micros() as u64;
@@ -82,8 +82,9 @@ impl Handler {
         }
     }
 
-    /// The reply to a lookup, and whether only the asker sees it. User mistakes are private.
-    pub fn lookup(&self, lookup: &Lookup) -> (MessageSpec, bool) {
+    /// The reply to a lookup (one or more messages), and whether only the asker sees it. User
+    /// mistakes are private.
+    pub fn lookup(&self, lookup: &Lookup) -> (Vec<MessageSpec>, bool) {
         let library = self.live.library();
         let result = library.select(lookup.story.as_deref()).and_then(|data| {
             answer(data, &lookup.query).map(|mut reply| {
@@ -95,10 +96,10 @@ impl Handler {
         });
         match result {
             Ok(reply) => (
-                embeds::reply_message(&reply, commands::narrowing_hint(&lookup.query)),
+                embeds::reply_messages(&reply, commands::narrowing_hint(&lookup.query)),
                 lookup.private,
             ),
-            Err(e) => (MessageSpec::text(&format!("⚠️ {e}")), true),
+            Err(e) => (vec![MessageSpec::text(&format!("⚠️ {e}"))], true),
         }
     }
 
@@ -175,6 +176,18 @@ impl Handler {
     }
 }
 
+/// The first message answers the interaction; the rest follow as follow-up messages.
+async fn respond_all(ctx: &Context, cmd: &CommandInteraction, messages: &[MessageSpec], ephemeral: bool) -> serenity::Result<()> {
+    let Some((first, rest)) = messages.split_first() else {
+        return respond(ctx, cmd, &MessageSpec::text("Nothing to show."), true).await;
+    };
+    respond(ctx, cmd, first, ephemeral).await?;
+    for message in rest {
+        cmd.create_followup(&ctx.http, message.to_followup(ephemeral)).await?;
+    }
+    Ok(())
+}
+
 async fn respond(
     ctx: &Context,
     cmd: &CommandInteraction,
@@ -208,8 +221,9 @@ pub fn choices(library: &Library, story: Option<&str>, option: &str, typed: &str
             "stage" => named(&data.stages, typed, |s| format!("{} — {}", s.name, s.when)),
             "quantity" => named(&data.quantities, typed, |q| q.label.clone()),
             "claimant" => {
-                let mut both = named(&data.sides, typed, |s| format!("{} (side)", s.name));
-                both.extend(named(&data.claimants, typed, |c| c.name.clone()));
+                // Claimants first: the option is named for them; sides ("Russia") follow.
+                let mut both = named(&data.claimants, typed, |c| c.name.clone());
+                both.extend(named(&data.sides, typed, |s| format!("{} (side)", s.name)));
                 both
             }
             _ => Vec::new(),

@@ -1,0 +1,333 @@
+//! The real bot (serenity client, handler, embeds, pings) against a fake Discord on 127.0.0.1
+//! that speaks Discord's REST and gateway wire format.
+
+mod support;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use figures_bot::Library;
+use figures_bot::discord::live::Fixed;
+use figures_bot::discord::{BotSettings, run, token};
+use serde_json::{Value, json};
+use support::fake_discord::{FakeConfig, FakeDiscord, RecordedRequest};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+const GUILD: u64 = 1_200_000_000_000_000_001;
+const USER: u64 = 1_300_000_000_000_000_001;
+const ROLE: u64 = 1_400_000_000_000_000_001;
+const CHANNEL: u64 = 1_500_000_000_000_000_001;
+const TOKEN: &str = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.fake.e2e-token-for-the-fake-discord";
+
+struct Bot {
+    fake: FakeDiscord,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+    pings: mpsc::Sender<String>,
+}
+
+impl Bot {
+    async fn start() -> Bot {
+        let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
+        let fake = FakeDiscord::start(FakeConfig {
+            token: TOKEN.to_string(),
+            guild_ids: vec![GUILD],
+            ..FakeConfig::default()
+        })
+        .await;
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml");
+        let library = Library::load(&[data]).expect("bundled data");
+        let settings = BotSettings {
+            token: token::parse(TOKEN, "test").unwrap(),
+            api_proxy: Some(fake.rest_url()),
+            guild_ids: vec![GUILD],
+            channel_id: Some(CHANNEL),
+            role_id: Some(ROLE),
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        let (pings, pings_rx) = mpsc::channel(8);
+        let live = Arc::new(Fixed(Arc::new(library)));
+        let task = tokio::spawn(async move {
+            run(settings, live, Some(pings_rx), async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("bot runs");
+        });
+        fake.ready().await;
+        // Commands are registered on READY; wait for them so every test starts from the same place.
+        fake.wait_request(|r| r.method == "PUT" && r.path.ends_with("/commands")).await;
+        Bot {
+            fake,
+            stop: Some(stop),
+            task,
+            pings,
+        }
+    }
+
+    async fn command(&self, name: &str, options: Value) -> Value {
+        let handle = self.fake.send_command(name, options, Some(GUILD), USER);
+        self.fake.wait_callback(&handle.id).await
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        tokio::time::timeout(Duration::from_secs(10), &mut self.task)
+            .await
+            .expect("bot shuts down")
+            .expect("bot task");
+        self.fake.assert_no_violations();
+    }
+}
+
+fn string_option(name: &str, value: &str) -> Value {
+    json!({ "name": name, "type": 3, "value": value })
+}
+
+/// Everything the user sees in a callback: content, titles, descriptions, fields, footers.
+fn visible_text(callback: &Value) -> String {
+    let data = &callback["data"];
+    let mut out = data["content"].as_str().unwrap_or_default().to_string();
+    for embed in data["embeds"].as_array().into_iter().flatten() {
+        for key in ["title", "description"] {
+            out.push('\n');
+            out.push_str(embed[key].as_str().unwrap_or_default());
+        }
+        for field in embed["fields"].as_array().into_iter().flatten() {
+            out.push('\n');
+            out.push_str(field["name"].as_str().unwrap_or_default());
+            out.push('\n');
+            out.push_str(field["value"].as_str().unwrap_or_default());
+        }
+        out.push('\n');
+        out.push_str(embed["footer"]["text"].as_str().unwrap_or_default());
+    }
+    out
+}
+
+fn ephemeral(callback: &Value) -> bool {
+    callback["data"]["flags"].as_u64().is_some_and(|f| f & 64 != 0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registers_every_command_with_described_options() {
+    let bot = Bot::start().await;
+    let commands = bot.fake.registered_commands(Some(GUILD));
+    let names: Vec<&str> = commands.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["total", "stage", "discrepancy", "source", "timeline", "about", "reload", "subscribe", "unsubscribe"]);
+    let registration = bot
+        .fake
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PUT" && r.path.ends_with(&format!("/guilds/{GUILD}/commands")))
+        .expect("guild bulk overwrite");
+    let sent = registration.body.unwrap();
+    for command in sent.as_array().unwrap() {
+        assert!(!command["description"].as_str().unwrap().is_empty());
+        let options = command["options"].as_array().cloned().unwrap_or_default();
+        for option in &options {
+            assert!(!option["description"].as_str().unwrap().is_empty(), "{option}");
+        }
+        let name = command["name"].as_str().unwrap();
+        if ["total", "stage", "discrepancy", "source", "timeline", "about"].contains(&name) {
+            let names: Vec<&str> = options.iter().map(|o| o["name"].as_str().unwrap()).collect();
+            assert!(names.ends_with(&["story", "private"]), "{name}: {names:?}");
+        }
+    }
+    let stage = &sent.as_array().unwrap()[1];
+    let option = &stage["options"][0];
+    let expected = json!({
+        "type": 3, "name": "stage", "description": "The stage: name, date or number",
+        "required": true, "autocomplete": true, "max_length": 100
+    });
+    for (key, value) in expected.as_object().unwrap() {
+        assert_eq!(&option[key], value, "stage option {key}");
+    }
+    let reload = sent.as_array().unwrap().iter().find(|c| c["name"] == "reload").unwrap();
+    assert_eq!(reload["default_member_permissions"], "32", "Manage Server only");
+    // Global commands were not touched: guild registration was configured.
+    assert!(!bot.fake.requests().iter().any(|r| r.method == "PUT" && r.path == format!("/applications/{}/commands", bot.fake.config().application_id)));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stage_reply_carries_both_figures_their_sources_and_mentions_no_one() {
+    let bot = Bot::start().await;
+    let callback = bot.command("stage", json!([string_option("stage", "final")])).await;
+    assert_eq!(callback["type"], 4);
+    assert!(!ephemeral(&callback));
+    assert_eq!(callback["data"]["allowed_mentions"]["parse"], json!([]));
+    let text = visible_text(&callback);
+    assert!(text.contains("Ukraine's Coordination Headquarters for the Treatment of Prisoners of War (UA) — 1,245 bodies"), "{text}");
+    assert!(text.contains("Russia's Defence Ministry (RU) — 1,248 bodies"), "{text}");
+    assert!(text.contains("[The Moscow Times](https://www.themoscowtimes.com/2025/06/16/russia-returns-12k-bodies-to-ukraine-in-final-stage-of-repatriation-deal-a89457) (16 June 2025)"));
+    assert!(text.contains("[Sputnik](https://sputnikglobe.com/20250616/russia-completes-transfer-of-6060-ukrainian-soldiers-bodies-under-istanbul-deal-1122261732.html)"));
+    assert!(callback["data"]["content"].as_str().unwrap().starts_with("**Paste-ready:** Ukraine's Coordination Headquarters"));
+    assert!(text.contains("version 1 · last reviewed 26 November 2026"), "footer");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_lookup_answers_within_limits_and_private_is_ephemeral() {
+    let bot = Bot::start().await;
+    let total = bot.command("total", json!([])).await;
+    let text = visible_text(&total);
+    assert!(text.contains("6,057") && text.contains("6,060"));
+    assert!(text.contains("lies entirely in Stage 5 (final) (1,245 vs 1,248)"), "{text}");
+
+    let offers = bot.command("discrepancy", json!([string_option("quantity", "bodies-offered")])).await;
+    let text = visible_text(&offers);
+    assert!(text.contains("2,239") && text.contains("about 3,000") && text.contains("2,000"), "{text}");
+
+    // Every disagreement does not fit one message: the reply continues in follow-ups.
+    let handle = bot.fake.send_command("discrepancy", json!([]), Some(GUILD), USER);
+    let first = bot.fake.wait_callback(&handle.id).await;
+    assert!(visible_text(&first).starts_with("**Paste-ready:**"));
+    let followup = bot
+        .fake
+        .wait_request(|r| {
+            r.method == "POST"
+                && r.path.ends_with(&handle.token)
+                && r.body.as_ref().is_some_and(|b| b.to_string().contains("mutual exchange"))
+        })
+        .await;
+    assert_eq!(followup.status, 200);
+    let record = bot.fake.interaction(&handle.id).unwrap();
+    let all: String = std::iter::once(visible_text(&first))
+        .chain(record.followups.iter().map(|f| visible_text(&json!({ "data": f }))))
+        .collect();
+    assert!(all.contains("“mutual exchange” (Rustem Umerov and Volodymyr Zelensky)"), "{all}");
+    for followup in &record.followups {
+        assert_eq!(followup["allowed_mentions"]["parse"], json!([]));
+    }
+
+    let medinsky = bot.command("source", json!([string_option("claimant", "medinsky"), {"name": "private", "type": 5, "value": true}])).await;
+    assert!(ephemeral(&medinsky));
+    assert!(visible_text(&medinsky).contains("What Vladimir Medinsky said"));
+
+    for name in ["timeline", "about"] {
+        let callback = bot.command(name, json!([])).await;
+        assert_eq!(callback["type"], 4, "{name}");
+        assert!(!ephemeral(&callback));
+    }
+    bot.stop().await; // asserts the fake saw no body breaking a Discord limit
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_offers_ranked_choices() {
+    let bot = Bot::start().await;
+    let handle = bot.fake.send_autocomplete(
+        "stage",
+        json!([{ "name": "stage", "type": 3, "value": "fin", "focused": true }]),
+        Some(GUILD),
+        USER,
+    );
+    let callback = bot.fake.wait_callback(&handle.id).await;
+    assert_eq!(callback["type"], 8);
+    let choices = callback["data"]["choices"].as_array().unwrap();
+    assert_eq!(choices[0], json!({ "name": "Stage 5 (final) — 16 June 2025", "value": "stage-5" }));
+
+    let handle = bot.fake.send_autocomplete(
+        "source",
+        json!([{ "name": "claimant", "type": 3, "value": "med", "focused": true }]),
+        Some(GUILD),
+        USER,
+    );
+    let callback = bot.fake.wait_callback(&handle.id).await;
+    let first = &callback["data"]["choices"][0];
+    assert_eq!(first["value"], "medinsky");
+
+    let handle = bot.fake.send_autocomplete(
+        "stage",
+        json!([{ "name": "stage", "type": 3, "value": "", "focused": true }]),
+        Some(GUILD),
+        USER,
+    );
+    let callback = bot.fake.wait_callback(&handle.id).await;
+    assert_eq!(callback["data"]["choices"].as_array().unwrap().len(), 11, "every stage, at most 25");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_stage_gets_a_private_reply_with_the_closest_matches() {
+    let bot = Bot::start().await;
+    let callback = bot.command("stage", json!([string_option("stage", "finall")])).await;
+    assert!(ephemeral(&callback));
+    assert_eq!(callback["data"]["content"], "⚠️ no stage matches `finall`; did you mean stage-5?");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_again_after_the_connection_drops() {
+    let bot = Bot::start().await;
+    for code in [1001, 4000] {
+        let resumes = bot.fake.resume_count();
+        bot.fake.drop_connection(code);
+        let callback = bot.command("stage", json!([string_option("stage", "16 june")])).await;
+        assert!(visible_text(&callback).contains("1,248 bodies"), "after close {code}");
+        assert!(bot.fake.resume_count() > resumes, "resumed after close {code}");
+    }
+    assert_eq!(bot.fake.identify_count(), 1, "resumed, never re-identified");
+    bot.stop().await;
+}
+
+fn channel_posts(fake: &FakeDiscord) -> Vec<RecordedRequest> {
+    fake.requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_pings_honour_retry_after_and_ping_only_the_role() {
+    let bot = Bot::start().await;
+    bot.fake.fail_next(
+        "POST /channels/*/messages",
+        429,
+        json!({ "message": "You are being rate limited.", "retry_after": 0.3, "global": false }),
+    );
+    bot.pings.send("Data updated: @everyone <@&999> see RB25-F001".to_string()).await.unwrap();
+    let posted = bot
+        .fake
+        .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages") && r.status == 200)
+        .await;
+    let posts = channel_posts(&bot.fake);
+    assert_eq!(posts.len(), 2, "one refused with 429, one retried");
+    assert_eq!(posts[0].status, 429);
+    let waited = posts[1].at.duration_since(posts[0].at);
+    assert!(waited >= Duration::from_millis(300), "honoured retry_after: waited {waited:?}");
+    let body = posted.body.unwrap();
+    assert_eq!(body["allowed_mentions"], json!({ "parse": [], "roles": [ROLE.to_string()] }));
+    assert!(body["content"].as_str().unwrap().starts_with(&format!("<@&{ROLE}> Data updated")));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribe_gives_the_role_and_reload_is_for_admins() {
+    let bot = Bot::start().await;
+    let callback = bot.command("subscribe", json!([])).await;
+    assert!(ephemeral(&callback));
+    let put = bot
+        .fake
+        .wait_request(|r| r.method == "PUT" && r.path == format!("/guilds/{GUILD}/members/{USER}/roles/{ROLE}"))
+        .await;
+    assert_eq!(put.status, 204);
+    assert_eq!(callback["data"]["allowed_mentions"]["parse"], json!([]));
+
+    let refused = bot.command("reload", json!([])).await;
+    assert!(ephemeral(&refused));
+    assert_eq!(refused["data"]["content"], "Only members with Manage Server can reload the data.");
+
+    let mut payload = bot.fake.interaction_payload(2, "reload", json!([]), Some(GUILD), USER);
+    payload["member"]["permissions"] = json!("32");
+    let handle = bot.fake.send_interaction(payload);
+    let deferred = bot.fake.wait_callback(&handle.id).await;
+    assert_eq!(deferred["type"], 5, "deferred first: reloading may be slow");
+    let edit = bot.fake.wait_request(|r| r.method == "PATCH" && r.path.ends_with("/messages/@original")).await;
+    assert_eq!(edit.body.unwrap()["content"], "This instance does not reload its data.");
+    bot.stop().await;
+}
