@@ -73,9 +73,15 @@ pub enum Change {
     ClaimAdded(ClaimView),
     ClaimRemoved(ClaimView),
     /// Same id, different figure, quantity, scope, claimants, dates, wording or notes.
-    ClaimChanged { old: ClaimView, new: ClaimView },
+    ClaimChanged {
+        old: ClaimView,
+        new: ClaimView,
+    },
     /// Now unconfirmed, superseded, retracted, or current again.
-    StatusChanged { old: ClaimView, new: ClaimView },
+    StatusChanged {
+        old: ClaimView,
+        new: ClaimView,
+    },
     /// Citations of one claim added or removed (matched by URL).
     CitationsChanged {
         claim: String,
@@ -93,7 +99,10 @@ pub enum Change {
     DiscrepancyAppeared(String),
     DiscrepancyResolved(String),
     /// The same disagreement (kind, quantity, scope or topic) with other figures.
-    DiscrepancyChanged { old: String, new: String },
+    DiscrepancyChanged {
+        old: String,
+        new: String,
+    },
     /// Title, period, maintainers, review date, primary quantity.
     StoryField {
         field: &'static str,
@@ -119,7 +128,10 @@ pub enum Change {
         old: String,
         new: String,
     },
-    EditorialNotes { added: usize, removed: usize },
+    EditorialNotes {
+        added: usize,
+        removed: usize,
+    },
 }
 
 impl Change {
@@ -270,8 +282,16 @@ fn claim_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change>) {
                 new: after.clone(),
             });
         }
-        let added = after.citation_urls.iter().filter(|u| !before.citation_urls.contains(u)).count();
-        let removed = before.citation_urls.iter().filter(|u| !after.citation_urls.contains(u)).count();
+        let added = after
+            .citation_urls
+            .iter()
+            .filter(|u| !before.citation_urls.contains(u))
+            .count();
+        let removed = before
+            .citation_urls
+            .iter()
+            .filter(|u| !after.citation_urls.contains(u))
+            .count();
         if added + removed > 0 {
             items.push(Change::CitationsChanged {
                 claim: after.id.clone(),
@@ -301,13 +321,15 @@ fn discrepancy_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change>) {
     };
     let mut before = keyed(old);
     let mut after = keyed(new);
-    after.retain(|(key, print, _)| match before.iter().position(|(k, p, _)| k == key && p == print) {
-        Some(i) => {
-            before.remove(i);
-            false
-        }
-        None => true,
-    });
+    after.retain(
+        |(key, print, _)| match before.iter().position(|(k, p, _)| k == key && p == print) {
+            Some(i) => {
+                before.remove(i);
+                false
+            }
+            None => true,
+        },
+    );
     for (key, _, headline) in after {
         match before.iter().position(|(k, _, _)| *k == key) {
             Some(i) => {
@@ -345,7 +367,15 @@ fn fingerprint(data: &Dataset, d: &Discrepancy) -> String {
         d.claims
             .iter()
             .filter_map(|&i| data.claims.get(i))
-            .map(|c| format!("{}={}@{:?}/{:?}", c.id, c.figure, data.scope_text(c.scope), c.event_date))
+            .map(|c| {
+                format!(
+                    "{}={}@{:?}/{:?}",
+                    c.id,
+                    c.figure,
+                    data.scope_text(c.scope),
+                    c.event_date
+                )
+            })
             .collect()
     };
     members.sort();
@@ -362,7 +392,10 @@ fn characterisation_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change
             Some(before) => {
                 let before = CharacterisationView::new(old, before);
                 if before != after {
-                    items.push(Change::CharacterisationChanged { old: before, new: after });
+                    items.push(Change::CharacterisationChanged {
+                        old: before,
+                        new: after,
+                    });
                 }
             }
         }
@@ -390,8 +423,17 @@ fn story_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change>) {
         DateSpan(b.period.0, b.period.1).to_string(),
     );
     field("maintainers", a.maintainers.join(", "), b.maintainers.join(", "));
-    field("last reviewed", a.last_reviewed.to_string(), b.last_reviewed.to_string());
-    let primary = |d: &Dataset| d.story.primary_quantity.map(|q| d.quantities[q].id.clone()).unwrap_or_default();
+    field(
+        "last reviewed",
+        a.last_reviewed.to_string(),
+        b.last_reviewed.to_string(),
+    );
+    let primary = |d: &Dataset| {
+        d.story
+            .primary_quantity
+            .map(|q| d.quantities[q].id.clone())
+            .unwrap_or_default()
+    };
     field("primary quantity", primary(old), primary(new));
     field("description", a.description.clone(), b.description.clone());
 
@@ -677,8 +719,16 @@ impl fmt::Display for Change {
                 if old.summary != new.summary {
                     write!(f, "; summary changed")?;
                 }
-                let added = new.citation_urls.iter().filter(|u| !old.citation_urls.contains(u)).count();
-                let removed = old.citation_urls.iter().filter(|u| !new.citation_urls.contains(u)).count();
+                let added = new
+                    .citation_urls
+                    .iter()
+                    .filter(|u| !old.citation_urls.contains(u))
+                    .count();
+                let removed = old
+                    .citation_urls
+                    .iter()
+                    .filter(|u| !new.citation_urls.contains(u))
+                    .count();
                 if added + removed > 0 {
                     write!(f, "; citations +{added} −{removed}")?;
                 }
@@ -688,7 +738,13 @@ impl fmt::Display for Change {
             Change::DiscrepancyResolved(h) => write!(f, "resolved: {h}"),
             Change::DiscrepancyChanged { old, new } => write!(f, "changed: {new} (was {old})"),
             Change::StoryField { field, old, new } => {
-                let show = |s: &str| if s.is_empty() { "none".to_string() } else { s.to_string() };
+                let show = |s: &str| {
+                    if s.is_empty() {
+                        "none".to_string()
+                    } else {
+                        s.to_string()
+                    }
+                };
                 if *field == "description" {
                     write!(f, "description changed")
                 } else {

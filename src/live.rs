@@ -29,7 +29,7 @@ pub const DEFAULT_RETRY_DELAY: Duration = Duration::from_millis(50);
 /// The live stories and what is known about each file.
 pub struct Live {
     library: ArcSwap<Library>,
-    files: Mutex<Vec<FileState>>,
+    files: Mutex<Vec<FileStatus>>,
     /// One reload at a time, so versions count up in order and notices follow each other.
     reloading: tokio::sync::Mutex<()>,
     retry_delay: Duration,
@@ -77,7 +77,11 @@ pub enum Outcome {
     /// Same bytes as the version being served.
     Unchanged { version: u64 },
     /// A new version is served; `changes` counts changes in meaning (0: comments or layout).
-    Updated { old_version: u64, new_version: u64, changes: usize },
+    Updated {
+        old_version: u64,
+        new_version: u64,
+        changes: usize,
+    },
     /// The file does not load; `version` is still served. `repeated`: this content was
     /// already reported.
     Rejected {
@@ -141,16 +145,12 @@ impl FileStatus {
     }
 }
 
-#[derive(Debug, Clone)]
-struct FileState {
-    status: FileStatus,
-}
-
-impl FileState {
+impl FileStatus {
+    /// Why the file on disk is not what is being served, if it is not.
     fn outage(&self) -> Option<Outage> {
-        if self.status.missing_since.is_some() {
+        if self.missing_since.is_some() {
             Some(Outage::Missing)
-        } else if self.status.last_rejection.as_ref().is_some_and(|r| !r.fixed) {
+        } else if self.last_rejection.as_ref().is_some_and(|r| !r.fixed) {
             Some(Outage::Rejected)
         } else {
             None
@@ -169,7 +169,10 @@ pub enum LiveError {
 enum Attempt {
     Same,
     Valid(Box<Dataset>),
-    Invalid { problems: Vec<String>, content_hash: String },
+    Invalid {
+        problems: Vec<String>,
+        content_hash: String,
+    },
     Missing,
 }
 
@@ -186,15 +189,13 @@ impl Live {
         let files = library
             .stories()
             .iter()
-            .map(|d| FileState {
-                status: FileStatus {
-                    path: d.source.path.clone(),
-                    version: d.source.version,
-                    loaded_at: now,
-                    checksum: d.source.checksum.clone(),
-                    last_rejection: None,
-                    missing_since: None,
-                },
+            .map(|d| FileStatus {
+                path: d.source.path.clone(),
+                version: d.source.version,
+                loaded_at: now,
+                checksum: d.source.checksum.clone(),
+                last_rejection: None,
+                missing_since: None,
             })
             .collect();
         Live {
@@ -219,14 +220,11 @@ impl Live {
 
     /// The data files, as they were named when loading.
     pub fn paths(&self) -> Vec<PathBuf> {
-        self.states().iter().map(|f| f.status.path.clone()).collect()
+        self.states().iter().map(|f| f.path.clone()).collect()
     }
 
     pub fn status(&self, path: &Path) -> Option<FileStatus> {
-        self.states()
-            .iter()
-            .find(|f| f.status.path == path)
-            .map(|f| f.status.clone())
+        self.states().iter().find(|f| f.path == path).cloned()
     }
 
     /// The status of the file a story (by exact id) is served from.
@@ -237,7 +235,7 @@ impl Live {
     }
 
     pub fn statuses(&self) -> Vec<FileStatus> {
-        self.states().iter().map(|f| f.status.clone()).collect()
+        self.states().iter().cloned().collect()
     }
 
     /// How many times a file has been looked at (for tests and metrics: a save was noticed even
@@ -261,31 +259,31 @@ impl Live {
     /// Reads the file again and serves it if it is valid and different.
     pub async fn reload_file(&self, path: &Path) -> Result<Reload, LiveError> {
         let _one_at_a_time = self.reloading.lock().await;
-        let state = self
+        let status = self
             .states()
             .iter()
-            .find(|f| f.status.path == path)
+            .find(|f| f.path == path)
             .cloned()
             .ok_or_else(|| LiveError::UnknownFile {
                 path: path.to_path_buf(),
             })?;
-        let mut attempt = self.attempt(path, &state.status.checksum).await;
+        let mut attempt = self.attempt(path, &status.checksum).await;
         if matches!(attempt, Attempt::Invalid { .. } | Attempt::Missing) {
             tokio::time::sleep(self.retry_delay).await;
-            attempt = self.attempt(path, &state.status.checksum).await;
+            attempt = self.attempt(path, &status.checksum).await;
         }
         let reload = match attempt {
-            Attempt::Same => self.unchanged(state),
+            Attempt::Same => self.unchanged(status),
             Attempt::Valid(mut dataset) => {
                 // Number the version before anyone can see it.
-                dataset.source.version = state.status.version + 1;
+                dataset.source.version = status.version + 1;
                 match self.library().replacing(*dataset) {
-                    Ok(library) => self.serve(state, library).await,
-                    Err(e) => self.reject(state, e.problems(), hash_text(&e.to_string())),
+                    Ok(library) => self.serve(status, library).await,
+                    Err(e) => self.reject(status, e.problems(), hash_text(&e.to_string())),
                 }
             }
-            Attempt::Invalid { problems, content_hash } => self.reject(state, problems, content_hash),
-            Attempt::Missing => self.missing(state),
+            Attempt::Invalid { problems, content_hash } => self.reject(status, problems, content_hash),
+            Attempt::Missing => self.missing(status),
         };
         // Counted once the state reflects this look, so a test that waits for it sees the result.
         self.checks.fetch_add(1, Ordering::SeqCst);
@@ -338,9 +336,8 @@ impl Live {
         })
     }
 
-    fn unchanged(&self, state: FileState) -> Reload {
-        let outage = state.outage();
-        let status = &state.status;
+    fn unchanged(&self, status: FileStatus) -> Reload {
+        let outage = status.outage();
         let notice = outage.map(|after| Notice::Restored {
             path: status.path.clone(),
             serving_version: status.version,
@@ -361,9 +358,9 @@ impl Live {
         }
     }
 
-    async fn serve(&self, state: FileState, library: Library) -> Reload {
-        let path = state.status.path.clone();
-        let old_version = state.status.version;
+    async fn serve(&self, status: FileStatus, library: Library) -> Reload {
+        let path = status.path.clone();
+        let old_version = status.version;
         let new_version = old_version + 1;
         let old = self.library().stories().iter().find(|d| d.source.path == path).cloned();
         let new = library.stories().iter().find(|d| d.source.path == path).cloned();
@@ -399,7 +396,7 @@ impl Live {
             tracing::error!("comparing versions failed: {e}");
             Default::default()
         });
-        let recovered = state.outage();
+        let recovered = status.outage();
         let outcome = Outcome::Updated {
             old_version,
             new_version,
@@ -418,8 +415,7 @@ impl Live {
         Reload { path, outcome, notice }
     }
 
-    fn reject(&self, state: FileState, problems: Vec<String>, content_hash: String) -> Reload {
-        let status = &state.status;
+    fn reject(&self, status: FileStatus, problems: Vec<String>, content_hash: String) -> Reload {
         let repeated = status
             .last_rejection
             .as_ref()
@@ -455,8 +451,7 @@ impl Live {
         }
     }
 
-    fn missing(&self, state: FileState) -> Reload {
-        let status = &state.status;
+    fn missing(&self, status: FileStatus) -> Reload {
         let repeated = status.missing_since.is_some();
         if !repeated {
             self.update_state(&status.path, |s| s.missing_since = Some(SystemTime::now()));
@@ -475,14 +470,14 @@ impl Live {
         }
     }
 
-    fn states(&self) -> MutexGuard<'_, Vec<FileState>> {
+    fn states(&self) -> MutexGuard<'_, Vec<FileStatus>> {
         // The state is plain data, valid after any panic elsewhere: keep using it.
         self.files.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn update_state(&self, path: &Path, change: impl FnOnce(&mut FileStatus)) {
-        if let Some(state) = self.states().iter_mut().find(|f| f.status.path == path) {
-            change(&mut state.status);
+        if let Some(status) = self.states().iter_mut().find(|f| f.path == path) {
+            change(status);
         }
     }
 }

@@ -8,7 +8,8 @@
 //!
 //! The debouncer delivers an event once the debounce time has passed since it happened; by then
 //! a burst of saves is over, so the first reload reads the final content and later events of the
-//! same burst find nothing new (same checksum): one reload, one notice, the combined diff.
+//! same burst find nothing new (same checksum): one reload, one notice, the combined diff. Saves
+//! spread over longer than the debounce may be served in steps, each a complete valid version.
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
@@ -137,7 +138,10 @@ impl Watcher {
             }
         };
         let (backend, mode) = match config.poll_interval {
-            Some(interval) => (polling(&dirs, config.debounce, interval, handler)?, WatchMode::Polling(interval)),
+            Some(interval) => (
+                polling(&dirs, config.debounce, interval, handler)?,
+                WatchMode::Polling(interval),
+            ),
             None => match events(&dirs, config.debounce, handler.clone()) {
                 Ok(backend) => (backend, WatchMode::Events),
                 Err(e) => {
@@ -177,7 +181,9 @@ impl Drop for Watcher {
 /// A tick well under the debounce, so events go out close to `debounce` after they happen
 /// (the debouncer's own default is a quarter of it).
 fn tick(debounce: Duration) -> Duration {
-    (debounce / 10).clamp(MIN_DEBOUNCE, Duration::from_millis(25)).min(debounce)
+    (debounce / 10)
+        .clamp(MIN_DEBOUNCE, Duration::from_millis(25))
+        .min(debounce)
 }
 
 fn events<F>(dirs: &BTreeSet<PathBuf>, debounce: Duration, handler: F) -> Result<Backend, WatchError>
@@ -205,7 +211,12 @@ where
     Ok(Backend::Events(debouncer))
 }
 
-fn polling<F>(dirs: &BTreeSet<PathBuf>, debounce: Duration, interval: Duration, handler: F) -> Result<Backend, WatchError>
+fn polling<F>(
+    dirs: &BTreeSet<PathBuf>,
+    debounce: Duration,
+    interval: Duration,
+    handler: F,
+) -> Result<Backend, WatchError>
 where
     F: FnMut(DebounceEventResult) + Send + 'static,
 {
@@ -283,11 +294,7 @@ fn may_change_content(kind: &EventKind) -> bool {
 
 /// Reloads what the watcher reports, one batch at a time. Batches that arrive during a reload
 /// are merged, so a file is read once for all of them.
-async fn reload_loop(
-    live: Arc<Live>,
-    mut triggers: UnboundedReceiver<Vec<PathBuf>>,
-    notices: UnboundedSender<Notice>,
-) {
+async fn reload_loop(live: Arc<Live>, mut triggers: UnboundedReceiver<Vec<PathBuf>>, notices: UnboundedSender<Notice>) {
     while let Some(mut pending) = triggers.recv().await {
         while let Ok(more) = triggers.try_recv() {
             for path in more {

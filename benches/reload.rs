@@ -1,0 +1,263 @@
+//! Live reload latency: a file is saved (temp file renamed over it) → the new version is served
+//! (the `ArcSwap` holds the new checksum), and saved → the desk's notice is ready. With the real
+//! watcher and the default 300 ms debounce, on the invented test story and on a generated
+//! 10,000-claim file.
+//!
+//! Target: served within the debounce plus 50 ms.
+//!
+//! `cargo bench --bench reload`. Besides criterion's summary, prints median and p99 of every
+//! save measured.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use figures_bot::Dataset;
+use figures_bot::diff::diff;
+use figures_bot::live::Live;
+use figures_bot::notice::Notice;
+use figures_bot::watch::{WatchConfig, Watcher};
+use sha2::{Digest, Sha256};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// The value of the claim each save changes, in every generated text: replaced per save.
+const MARKER: &str = "value = 424242\n";
+
+/// A valid story with `claims` claims: 2 sides, 10 claimants, 20 outlets, 3 quantities,
+/// 50 stages, 1–3 citations per claim. The first claim's value is `MARKER`.
+fn generate(claims: usize) -> String {
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut below = |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) % n as u64) as usize
+    };
+    let mut out = String::with_capacity(claims * 450);
+    let w = &mut out;
+    let _ = writeln!(
+        w,
+        "[story]\nid = \"generated\"\ntitle = \"Generated story with {claims} claims\"\n\
+         period = {{ from = 2030-01-01, to = 2030-12-31 }}\nmaintainers = [\"bench\"]\n\
+         last_reviewed = 2031-01-01\nprimary_quantity = \"evacuees\"\n"
+    );
+    for (id, name) in [("east", "East"), ("west", "West")] {
+        let _ = writeln!(w, "[[side]]\nid = \"{id}\"\nname = \"{name}\"\n");
+    }
+    for c in 0..10 {
+        let side = if c % 2 == 0 { "east" } else { "west" };
+        let _ = writeln!(
+            w,
+            "[[claimant]]\nid = \"claimant-{c}\"\nname = \"Official {c}\"\nside = \"{side}\"\n"
+        );
+    }
+    for o in 0..20 {
+        let _ = writeln!(w, "[[outlet]]\nid = \"outlet-{o}\"\nname = \"Outlet {o}\"\n");
+    }
+    for (id, unit) in [("evacuees", "people"), ("boats", "boats"), ("injured", "people")] {
+        let _ = writeln!(
+            w,
+            "[[quantity]]\nid = \"{id}\"\nlabel = \"{id}\"\nunit = \"{unit}\"\nverb_phrase = \"were counted\"\n"
+        );
+    }
+    // 50 stages a week apart from 7 January 2030 (all within January–December).
+    let date = |day: usize| {
+        const LENGTHS: [usize; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let (mut day, mut month) = (day % 365, 0);
+        while day >= LENGTHS[month] {
+            day -= LENGTHS[month];
+            month += 1;
+        }
+        format!("2030-{:02}-{:02}", month + 1, day + 1)
+    };
+    for s in 0..50 {
+        let _ = writeln!(
+            w,
+            "[[stage]]\nid = \"stage-{s}\"\nname = \"Stage {s}\"\ndate = {}\n",
+            date(6 + s * 7)
+        );
+    }
+    for i in 0..claims {
+        let stage = below(50);
+        let quantity = ["evacuees", "boats", "injured"][below(3)];
+        let value = if i == 0 {
+            MARKER.to_string()
+        } else {
+            format!("value = {}\n", 10 + below(5000))
+        };
+        let _ = write!(
+            w,
+            "[[claim]]\nid = \"C-{i:06}\"\nquantity = \"{quantity}\"\nstage = \"stage-{stage}\"\n\
+             claimants = [\"claimant-{}\"]\nsaid = {}\n{value}",
+            below(10),
+            date(6 + stage * 7 + 1)
+        );
+        for c in 0..1 + below(3) {
+            let outlet = below(20);
+            let _ = write!(
+                w,
+                "[[claim.citation]]\noutlet = \"outlet-{outlet}\"\nurl = \"https://example.org/{outlet}/{i}/{c}\"\n\
+                 quote = \"officials said the harbour counted them overnight\"\n"
+            );
+        }
+        w.push('\n');
+    }
+    out
+}
+
+fn sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A watched copy of one data file, and every latency measured on it.
+struct Rig {
+    runtime: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    live: Arc<Live>,
+    _watcher: Watcher,
+    notices: UnboundedReceiver<Notice>,
+    /// The text with `MARKER` in it; each save puts another value there.
+    template: String,
+    saves: usize,
+    served: Vec<Duration>,
+    notified: Vec<Duration>,
+}
+
+impl Rig {
+    fn new(text: &str, config: WatchConfig) -> Rig {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("story.toml");
+        std::fs::write(&path, text).expect("write");
+        let live = Arc::new(Live::load(std::slice::from_ref(&path)).expect("valid data"));
+        let (watcher, notices) = {
+            let _inside = runtime.enter();
+            Watcher::start(live.clone(), config).expect("watcher")
+        };
+        Rig {
+            runtime,
+            _dir: dir,
+            path,
+            live,
+            _watcher: watcher,
+            notices,
+            template: text.to_string(),
+            saves: 0,
+            served: Vec::new(),
+            notified: Vec::new(),
+        }
+    }
+
+    /// One save; returns the time until the new version is served.
+    fn save_once(&mut self) -> Duration {
+        self.saves += 1;
+        let text = self
+            .template
+            .replacen(MARKER, &format!("value = {}\n", 100_000 + self.saves), 1);
+        let checksum = sha256(&text);
+        let temp = self.path.with_file_name(".story.toml.tmp");
+        std::fs::write(&temp, &text).expect("write temp");
+        let saved = Instant::now();
+        std::fs::rename(&temp, &self.path).expect("rename over");
+        while self.live.library().stories()[0].source.checksum != checksum {
+            assert!(saved.elapsed() < Duration::from_secs(30), "the save was never served");
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        let served = saved.elapsed();
+        // Wait for this save's notice, so one save's diff never delays the next save's reload.
+        let notice = self
+            .runtime
+            .block_on(async { tokio::time::timeout(Duration::from_secs(30), self.notices.recv()).await })
+            .expect("a notice in time")
+            .expect("notice channel open");
+        assert!(matches!(notice, Notice::Updated { .. }), "{notice:?}");
+        self.notified.push(saved.elapsed());
+        self.served.push(served);
+        served
+    }
+
+    fn report(&self, name: &str, debounce: Duration) {
+        let (median, p99) = percentiles(&self.served);
+        let (n_median, n_p99) = percentiles(&self.notified);
+        let target = debounce + Duration::from_millis(50);
+        println!(
+            "{name}: {} saves; saved → served: median {median:.1?}, p99 {p99:.1?} (target ≤ {target:?}: {}); \
+             saved → notice ready: median {n_median:.1?}, p99 {n_p99:.1?}",
+            self.served.len(),
+            if p99 <= target { "met" } else { "MISSED" },
+        );
+    }
+}
+
+/// Median and 99th percentile (nearest rank).
+fn percentiles(samples: &[Duration]) -> (Duration, Duration) {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    if sorted.is_empty() {
+        return (Duration::ZERO, Duration::ZERO);
+    }
+    let rank = |p: f64| sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
+    (rank(0.5), rank(0.99))
+}
+
+fn reload(c: &mut Criterion) {
+    let config = WatchConfig::default();
+    let small = std::fs::read_to_string("tests/data/invented-ferry-evacuation.toml")
+        .expect("the test dataset")
+        .replacen("value = 400\n", MARKER, 1);
+    let files = [("invented-ferry", small), ("generated-10000", generate(10_000))];
+    // For reading the results: how much of a reload is parsing and validating, and comparing.
+    for (name, text) in &files {
+        let started = Instant::now();
+        let old = Dataset::from_bytes(text.as_bytes(), Path::new("story.toml")).expect("valid");
+        let parsed = started.elapsed();
+        let new = Dataset::from_bytes(
+            text.replacen(MARKER, "value = 1\n", 1).as_bytes(),
+            Path::new("story.toml"),
+        )
+        .expect("valid");
+        let started = Instant::now();
+        let changes = diff(&old, &new);
+        println!(
+            "{name}: {} bytes; parse and validate {parsed:.1?}; diff {:.1?} ({} changes)",
+            text.len(),
+            started.elapsed(),
+            changes.len()
+        );
+    }
+
+    let mut group = c.benchmark_group("save_to_served");
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(1))
+        .measurement_time(Duration::from_secs(1));
+    let mut rigs = Vec::new();
+    for (name, text) in &files {
+        let rig = Arc::new(Mutex::new(Rig::new(text, config)));
+        group.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter_custom(|iters| {
+                let mut rig = rig.lock().expect("rig");
+                (0..iters).map(|_| rig.save_once()).sum()
+            })
+        });
+        rigs.push((name, rig));
+    }
+    group.finish();
+    for (name, rig) in rigs {
+        rig.lock().expect("rig").report(name, config.debounce);
+    }
+}
+
+criterion_group!(benches, reload);
+criterion_main!(benches);
