@@ -10,7 +10,6 @@ use clap::{Parser, Subcommand};
 use crate::answer::{COMMANDS, Query, answer};
 use crate::config::Config;
 use crate::dataset::Dataset;
-use crate::discord::live::Fixed;
 use crate::discord::{BotSettings, shutdown_signal};
 use crate::error::LookupError;
 use crate::library::Library;
@@ -141,8 +140,8 @@ fn run_bot(config: Option<PathBuf>, err: &mut dyn Write) -> ExitCode {
             return ExitCode::from(exit::INVALID_DATA);
         }
     };
-    let library = match Library::load(&config.data.to_vec()) {
-        Ok(l) => l,
+    let live = match crate::live::Live::load(&config.data.to_vec()) {
+        Ok(l) => std::sync::Arc::new(l),
         Err(errors) => {
             for e in errors {
                 for line in e.problems() {
@@ -167,11 +166,14 @@ fn run_bot(config: Option<PathBuf>, err: &mut dyn Write) -> ExitCode {
             return ExitCode::from(exit::INVALID_DATA);
         }
     };
-    for story in library.stories() {
+    for story in live.library().stories() {
         tracing::info!(story = %story.story.id, claims = story.claims.len(), path = %story.source.path.display(), "data loaded");
     }
-    let live = std::sync::Arc::new(Fixed(std::sync::Arc::new(library)));
-    match runtime.block_on(crate::discord::run(settings, live, None, shutdown_signal())) {
+    let watch = crate::watch::WatchConfig {
+        debounce: config.watch.debounce(),
+        poll_interval: config.watch.poll_interval(),
+    };
+    match runtime.block_on(crate::discord::run_live(settings, live, watch, shutdown_signal())) {
         Ok(()) => ExitCode::from(exit::OK),
         Err(e) => {
             tracing::error!(error = %e, "bot stopped");

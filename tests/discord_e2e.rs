@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use figures_bot::Library;
 use figures_bot::discord::live::Fixed;
-use figures_bot::discord::{BotSettings, run, token};
+use figures_bot::discord::{BotSettings, run, run_live, token};
+use figures_bot::live::Live;
+use figures_bot::watch::WatchConfig;
 use serde_json::{Value, json};
 use support::fake_discord::{FakeConfig, FakeDiscord, RecordedRequest};
 use tokio::sync::{mpsc, oneshot};
@@ -28,24 +30,33 @@ struct Bot {
     pings: mpsc::Sender<String>,
 }
 
+fn settings(fake: &FakeDiscord) -> BotSettings {
+    BotSettings {
+        token: token::parse(TOKEN, "test").unwrap(),
+        api_proxy: Some(fake.rest_url()),
+        guild_ids: vec![GUILD],
+        channel_id: Some(CHANNEL),
+        role_id: Some(ROLE),
+    }
+}
+
+async fn fake_discord() -> FakeDiscord {
+    let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
+    FakeDiscord::start(FakeConfig {
+        token: TOKEN.to_string(),
+        guild_ids: vec![GUILD],
+        ..FakeConfig::default()
+    })
+    .await
+}
+
 impl Bot {
+    /// The bot on the bundled data, loaded once; pings are sent through `Bot::pings`.
     async fn start() -> Bot {
-        let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
-        let fake = FakeDiscord::start(FakeConfig {
-            token: TOKEN.to_string(),
-            guild_ids: vec![GUILD],
-            ..FakeConfig::default()
-        })
-        .await;
+        let fake = fake_discord().await;
         let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml");
         let library = Library::load(&[data]).expect("bundled data");
-        let settings = BotSettings {
-            token: token::parse(TOKEN, "test").unwrap(),
-            api_proxy: Some(fake.rest_url()),
-            guild_ids: vec![GUILD],
-            channel_id: Some(CHANNEL),
-            role_id: Some(ROLE),
-        };
+        let settings = settings(&fake);
         let (stop, stopped) = oneshot::channel::<()>();
         let (pings, pings_rx) = mpsc::channel(8);
         let live = Arc::new(Fixed(Arc::new(library)));
@@ -56,6 +67,31 @@ impl Bot {
             .await
             .expect("bot runs");
         });
+        Bot::connected(fake, stop, task, pings).await
+    }
+
+    /// The bot as `figures-bot run` runs it: live data, watched, with pings to the desk.
+    async fn start_live(data: &Path) -> Bot {
+        let fake = fake_discord().await;
+        let live = Arc::new(Live::load(&[data.to_path_buf()]).expect("valid data"));
+        let settings = settings(&fake);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let watch = WatchConfig {
+            debounce: Duration::from_millis(100),
+            poll_interval: None,
+        };
+        let task = tokio::spawn(async move {
+            run_live(settings, live, watch, async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("bot runs");
+        });
+        let (pings, _unused) = mpsc::channel(1);
+        Bot::connected(fake, stop, task, pings).await
+    }
+
+    async fn connected(fake: FakeDiscord, stop: oneshot::Sender<()>, task: JoinHandle<()>, pings: mpsc::Sender<String>) -> Bot {
         fake.ready().await;
         // Commands are registered on READY; wait for them so every test starts from the same place.
         fake.wait_request(|r| r.method == "PUT" && r.path.ends_with("/commands")).await;
@@ -329,5 +365,54 @@ async fn subscribe_gives_the_role_and_reload_is_for_admins() {
     assert_eq!(deferred["type"], 5, "deferred first: reloading may be slow");
     let edit = bot.fake.wait_request(|r| r.method == "PATCH" && r.path.ends_with("/messages/@original")).await;
     assert_eq!(edit.body.unwrap()["content"], "This instance does not reload its data.");
+    bot.stop().await;
+}
+
+/// Saves `text` the way editors' tools do: a temporary file renamed over the data file.
+fn save(path: &Path, text: &str) {
+    let tmp = path.with_extension("toml.tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_edit_is_served_and_the_desk_is_pinged_with_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("repatriation-2025.toml");
+    let original = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml")).unwrap();
+    std::fs::write(&path, &original).unwrap();
+    let bot = Bot::start_live(&path).await;
+
+    let edited = original.replacen("value = 1245", "value = 1250", 1);
+    assert_ne!(edited, original);
+    save(&path, &edited);
+    let ping = bot
+        .fake
+        .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages"))
+        .await;
+    let body = ping.body.unwrap();
+    let content = body["content"].as_str().unwrap();
+    assert!(content.starts_with(&format!("<@&{ROLE}> ")), "{content}");
+    assert!(content.contains("1,245 → 1,250"), "{content}");
+    assert!(content.encode_utf16().count() <= 2000);
+    assert_eq!(body["allowed_mentions"], json!({ "parse": [], "roles": [ROLE.to_string()] }));
+    let callback = bot.command("stage", json!([string_option("stage", "final")])).await;
+    assert!(visible_text(&callback).contains("1,250 bodies"), "the new version is served");
+
+    // A broken save: the old version stays, the desk hears exactly what is wrong.
+    save(&path, &edited.replacen("value = 1250", "value = -1250", 1));
+    let rejected = bot
+        .fake
+        .wait_request(|r| r.method == "POST" && r.body.as_ref().is_some_and(|b| b.to_string().contains("rejected")))
+        .await;
+    let text = rejected.body.unwrap()["content"].as_str().unwrap().to_string();
+    assert!(text.contains("repatriation-2025.toml:"), "{text}");
+    assert!(text.contains("negative value -1250"), "{text}");
+    let callback = bot.command("stage", json!([string_option("stage", "final")])).await;
+    assert!(visible_text(&callback).contains("1,250 bodies"), "still serving the last good version");
+    let about = visible_text(&bot.command("about", json!([])).await);
+    assert!(about.contains("Version 2 loaded at"), "{about}");
+    assert!(about.contains("Last rejected update:") && about.contains("negative value -1250"), "{about}");
+    assert_eq!(about.matches("SHA-256").count(), 1);
     bot.stop().await;
 }

@@ -43,6 +43,49 @@ pub struct BotSettings {
 pub enum BotError {
     #[error("could not set up the Discord client: {0}")]
     Setup(#[from] serenity::Error),
+    #[error(transparent)]
+    Watch(#[from] crate::watch::WatchError),
+}
+
+/// Room left in a ping for the role mention in front of the notice.
+const PING_TEXT_LIMIT: usize = embeds::limits::CONTENT - 32;
+
+/// Runs the bot on live data: watches the data files, tells the desk what each save changed
+/// (or why it was rejected), and answers commands from the newest valid version.
+pub async fn run_live(
+    settings: BotSettings,
+    live: Arc<crate::live::Live>,
+    watch: crate::watch::WatchConfig,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), BotError> {
+    let (notice_tx, mut notices) = mpsc::unbounded_channel::<crate::notice::Notice>();
+    let (watcher, mut watched) = crate::watch::Watcher::start(live.clone(), watch)?;
+    info!(mode = ?watcher.mode(), files = live.paths().len(), "watching the data files");
+    let forward = notice_tx.clone();
+    let from_watcher = tokio::spawn(async move {
+        while let Some(notice) = watched.recv().await {
+            if forward.send(notice).is_err() {
+                break;
+            }
+        }
+    });
+    let (ping_tx, ping_rx) = mpsc::channel::<String>(64);
+    let channel = settings.channel_id;
+    let to_desk = tokio::spawn(async move {
+        while let Some(notice) = notices.recv().await {
+            let text = notice.render(PING_TEXT_LIMIT);
+            info!(notice = %text, "data notice");
+            if channel.is_some() && ping_tx.send(text).await.is_err() {
+                break;
+            }
+        }
+    });
+    let data = Arc::new(live::Reloading { live, notices: notice_tx });
+    let result = run(settings, data, Some(ping_rx), shutdown).await;
+    drop(watcher);
+    from_watcher.abort();
+    to_desk.abort();
+    result
 }
 
 fn http(settings: &BotSettings) -> serenity::http::Http {
