@@ -63,7 +63,9 @@ impl EventHandler for Floor {
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         if let Interaction::Command(cmd) = interaction {
             let message = CreateInteractionResponseMessage::new().content("fixed");
-            let _ = cmd.create_response(&ctx.http, CreateInteractionResponse::Message(message)).await;
+            let _ = cmd
+                .create_response(&ctx.http, CreateInteractionResponse::Message(message))
+                .await;
         }
     }
 }
@@ -84,7 +86,12 @@ async fn figures_bot_latencies() -> Vec<Duration> {
         let _ = stopped.await;
     }));
     fake.ready().await;
-    let latencies = measure(&fake, "stage", json!([{ "name": "stage", "type": 3, "value": "final" }])).await;
+    let latencies = measure(
+        &fake,
+        "stage",
+        json!([{ "name": "stage", "type": 3, "value": "final" }]),
+    )
+    .await;
     let _ = stop.send(());
     let _ = bot.await;
     latencies
@@ -128,7 +135,8 @@ async fn idle_rss_kib() -> Option<u64> {
         .spawn()
         .ok()?;
     fake.ready().await;
-    fake.wait_request(|r| r.method == "PUT" && r.path.ends_with("/commands")).await;
+    fake.wait_request(|r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()?)).ok()?;
     let rss = status
@@ -143,8 +151,10 @@ async fn idle_rss_kib() -> Option<u64> {
 fn own_work() -> (Duration, Duration, Duration, usize) {
     use figures_bot::answer::{Query, answer};
     use figures_bot::discord::embeds::reply_messages;
-    let data = figures_bot::Dataset::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml"))
-        .expect("bundled data");
+    let data = figures_bot::Dataset::load(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml"),
+    )
+    .expect("bundled data");
     let query = Query::Stage { stage: "final".into() };
     let n = 1_000u32;
     let started = std::time::Instant::now();
@@ -172,7 +182,11 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(async {
         let ours = figures_bot_latencies().await;
         let floor = floor_latencies().await;

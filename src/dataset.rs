@@ -2,7 +2,9 @@
 //!
 //! Answers work only on this type, so they never meet an unknown id or an invalid value.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use crate::date::{Date, When};
 use crate::figure::Figure;
@@ -22,6 +24,21 @@ pub struct Dataset {
     pub characterisations: Vec<Characterisation>,
     pub editorial_notes: Vec<EditorialNote>,
     pub source: Source,
+    /// Indexes and results computed from the above (see [`Dataset::derive`]).
+    pub derived: Derived,
+}
+
+/// What answers need again and again, computed once per loaded version.
+#[derive(Debug, Clone, Default)]
+pub struct Derived {
+    /// Standing and other claims by (quantity, scope), in file order.
+    by_scope: HashMap<(usize, Scope), Vec<usize>>,
+    /// Computed on first use: every discrepancy, most important first.
+    pub(crate) discrepancies: OnceLock<Vec<crate::answer::Discrepancy>>,
+    /// Computed on first use: each side's standing figures per (quantity, side, stage), best first.
+    pub(crate) side_stage_figures: OnceLock<HashMap<(usize, usize, usize), Vec<usize>>>,
+    /// Computed on first use: each claim's reply entry, without and with its scope.
+    pub(crate) claim_entries: OnceLock<Vec<[Arc<crate::answer::Entry>; 2]>>,
 }
 
 /// Where a dataset came from, and which version of it this is.
@@ -44,6 +61,8 @@ pub struct Story {
     pub maintainers: Vec<String>,
     pub last_reviewed: Date,
     pub primary_quantity: Option<usize>,
+    /// Normalised id, name and aliases, for lookups.
+    pub keys: Keys,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +72,8 @@ pub struct Side {
     /// News outlets speaking for themselves rather than a party to the story.
     pub is_outlet: bool,
     pub aliases: Vec<String>,
+    /// Normalised id, name and aliases, for lookups.
+    pub keys: Keys,
 }
 
 #[derive(Debug, Clone)]
@@ -65,14 +86,19 @@ pub struct Claimant {
     pub side: usize,
     pub aliases: Vec<String>,
     pub notes: Option<String>,
+    /// Normalised id, name and aliases, for lookups.
+    pub keys: Keys,
 }
 
 #[derive(Debug, Clone)]
 pub struct Outlet {
     pub id: String,
-    pub name: String,
+    /// Shared: every citation in every reply names its outlet.
+    pub name: Arc<str>,
     pub flags: Vec<String>,
     pub aliases: Vec<String>,
+    /// Normalised id, name and aliases, for lookups.
+    pub keys: Keys,
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +109,8 @@ pub struct Quantity {
     pub verb_phrase: String,
     pub description: Option<String>,
     pub aliases: Vec<String>,
+    /// Normalised id, name and aliases, for lookups.
+    pub keys: Keys,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +120,8 @@ pub struct Stage {
     pub when: When,
     pub aliases: Vec<String>,
     pub notes: Option<String>,
+    /// Normalised id, name and aliases, for lookups.
+    pub keys: Keys,
 }
 
 /// What span of the story a figure covers.
@@ -138,12 +168,13 @@ pub struct Claim {
 }
 
 #[derive(Debug, Clone)]
+/// Shared strings: replies carry many citations, and cloning them must not copy text.
 pub struct Citation {
     pub outlet: usize,
-    pub url: String,
+    pub url: Arc<str>,
     pub published: Option<Date>,
     pub published_note: Option<String>,
-    pub quote: Option<String>,
+    pub quote: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone)]
@@ -151,6 +182,8 @@ pub struct Topic {
     pub id: String,
     pub question: String,
     pub aliases: Vec<String>,
+    /// Normalised id, name and aliases, for lookups.
+    pub keys: Keys,
 }
 
 #[derive(Debug, Clone)]
@@ -174,6 +207,58 @@ pub struct EditorialNote {
 }
 
 impl Dataset {
+    /// Builds the lookup keys and indexes; called once the data is valid.
+    pub(crate) fn derive(&mut self) {
+        for x in &mut self.sides {
+            x.keys = Keys::new(&x.id, &x.name, &x.aliases);
+        }
+        for x in &mut self.claimants {
+            x.keys = Keys::new(&x.id, &x.name, &x.aliases);
+        }
+        for x in &mut self.outlets {
+            x.keys = Keys::new(&x.id, &x.name, &x.aliases);
+        }
+        for x in &mut self.quantities {
+            x.keys = Keys::new(&x.id, &x.label, &x.aliases);
+        }
+        for x in &mut self.stages {
+            x.keys = Keys::new(&x.id, &x.name, &x.aliases);
+        }
+        for x in &mut self.topics {
+            x.keys = Keys::new(&x.id, &x.question, &x.aliases);
+        }
+        let mut by_scope: HashMap<(usize, Scope), Vec<usize>> = HashMap::new();
+        for (i, claim) in self.claims.iter().enumerate() {
+            by_scope.entry((claim.quantity, claim.scope)).or_default().push(i);
+        }
+        self.derived = Derived {
+            by_scope,
+            ..Derived::default()
+        };
+    }
+
+    /// The claims about one quantity with one scope, in file order.
+    pub fn claims_with(&self, quantity: usize, scope: Scope) -> impl Iterator<Item = &Claim> {
+        let ids = self
+            .derived
+            .by_scope
+            .get(&(quantity, scope))
+            .map_or(&[][..], Vec::as_slice);
+        ids.iter().map(|&i| &self.claims[i])
+    }
+
+    /// The position of a claim in `self.claims`. `claim` must be one of them (every `&Claim`
+    /// answers handle is), which the assertion checks.
+    pub fn index_of(&self, claim: &Claim) -> usize {
+        let base = self.claims.as_ptr() as usize;
+        let index = (claim as *const Claim as usize).wrapping_sub(base) / std::mem::size_of::<Claim>().max(1);
+        assert!(
+            index < self.claims.len() && std::ptr::eq(&self.claims[index], claim),
+            "claim of another dataset"
+        );
+        index
+    }
+
     /// The side a claim speaks for: its first claimant's.
     pub fn side_of(&self, claim: &Claim) -> usize {
         self.claimants[claim.claimants[0]].side
@@ -196,6 +281,29 @@ impl Dataset {
 
     pub fn claim_index(&self, id: &str) -> Option<usize> {
         self.claims.iter().position(|c| c.id == id)
+    }
+}
+
+/// What people may type for a thing, normalised once at load (lookups run on every keystroke
+/// of autocomplete): the id first, then the name and the aliases.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Keys(pub Vec<String>);
+
+impl Keys {
+    pub fn new(id: &str, name: &str, aliases: &[String]) -> Keys {
+        let normalise = crate::suggest::normalise;
+        let mut keys = vec![normalise(id), normalise(name)];
+        keys.extend(aliases.iter().map(|a| normalise(a)));
+        Keys(keys)
+    }
+
+    pub fn id(&self) -> &str {
+        self.0.first().map_or("", String::as_str)
+    }
+
+    /// Name and aliases.
+    pub fn names(&self) -> &[String] {
+        self.0.get(1..).unwrap_or(&[])
     }
 }
 

@@ -198,7 +198,7 @@ impl ClaimView {
             notes: claim.notes.clone(),
             status: status_text(&claim.status, |i| &data.claims[i].id),
             citation: claim.citations.first().map(|c| citation_text(data, c)),
-            citation_urls: claim.citations.iter().map(|c| c.url.clone()).collect(),
+            citation_urls: claim.citations.iter().map(|c| c.url.to_string()).collect(),
         }
     }
 
@@ -231,7 +231,7 @@ impl CharacterisationView {
             stance: c.stance.clone(),
             summary: c.summary.clone(),
             status: status_text(&c.status, |i| &data.characterisations[i].id),
-            citation_urls: c.citations.iter().map(|c| c.url.clone()).collect(),
+            citation_urls: c.citations.iter().map(|c| c.url.to_string()).collect(),
         }
     }
 }
@@ -315,8 +315,8 @@ fn claim_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change>) {
 fn discrepancy_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change>) {
     let keyed = |data: &Dataset| -> Vec<(String, String, String)> {
         discrepancies(data)
-            .into_iter()
-            .map(|d| (discrepancy_key(data, &d), fingerprint(data, &d), d.headline))
+            .iter()
+            .map(|d| (discrepancy_key(data, d), fingerprint(data, d), d.headline.clone()))
             .collect()
     };
     let mut before = keyed(old);
@@ -479,7 +479,7 @@ fn reference_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change>) {
             .iter()
             .map(|o| Reference {
                 id: o.id.clone(),
-                name: o.name.clone(),
+                name: o.name.to_string(),
                 details: vec![("flags", o.flags.join(", "))],
             })
             .collect()

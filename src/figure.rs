@@ -180,27 +180,49 @@ impl Figure {
 impl fmt::Display for Figure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.qualifier {
-            Qualifier::Exact => write!(f, "{}", thousands(self.value)),
-            Qualifier::Range => write!(f, "{}–{}", thousands(self.value), thousands(self.high)),
-            q => write!(f, "{} {}", q.word(), thousands(self.value)),
+            Qualifier::Exact => write!(f, "{}", Grouped(self.value)),
+            Qualifier::Range => write!(f, "{}–{}", Grouped(self.value), Grouped(self.high)),
+            q => write!(f, "{} {}", q.word(), Grouped(self.value)),
         }
     }
 }
 
 /// Digits grouped by thousands with commas: 6057 → "6,057".
 pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
+    Grouped(n).to_string()
+}
+
+/// Writes a number grouped by thousands straight into a formatter, without allocating: figures
+/// are formatted many times per reply.
+#[derive(Debug, Clone, Copy)]
+pub struct Grouped(pub i64);
+
+impl fmt::Display for Grouped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // i64 has at most 19 digits, 6 commas and a sign.
+        let mut buf = [0u8; 27];
+        let mut at = buf.len();
+        let mut rest = self.0.unsigned_abs();
+        let mut digits = 0;
+        loop {
+            if digits > 0 && digits % 3 == 0 {
+                at -= 1;
+                buf[at] = b',';
+            }
+            at -= 1;
+            buf[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            digits += 1;
+            if rest == 0 {
+                break;
+            }
         }
-        out.push(c);
+        if self.0 < 0 {
+            at -= 1;
+            buf[at] = b'-';
+        }
+        f.write_str(std::str::from_utf8(&buf[at..]).map_err(|_| fmt::Error)?)
     }
-    out
 }
 
 #[cfg(test)]
@@ -250,5 +272,7 @@ mod tests {
         assert_eq!(thousands(6057), "6,057");
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(-1200), "-1,200");
+        assert_eq!(thousands(i64::MIN), "-9,223,372,036,854,775,808");
+        assert_eq!(thousands(i64::MAX), "9,223,372,036,854,775,807");
     }
 }

@@ -25,6 +25,9 @@ impl Named for Arc<Dataset> {
     fn aliases(&self) -> &[String] {
         &[]
     }
+    fn keys(&self) -> &crate::dataset::Keys {
+        &self.story.keys
+    }
 }
 
 /// The data files a list of paths names: files as they are, folders by their `.toml` files

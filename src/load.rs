@@ -178,6 +178,7 @@ impl<'a> Resolver<'a> {
             .sides
             .iter()
             .map(|s| ds::Side {
+                keys: ds::Keys::default(),
                 id: s.id.get_ref().clone(),
                 name: self.text("name", &s.name),
                 is_outlet: self.side_kind(s.kind.as_ref()),
@@ -190,6 +191,7 @@ impl<'a> Resolver<'a> {
             .claimants
             .iter()
             .map(|c| ds::Claimant {
+                keys: ds::Keys::default(),
                 id: c.id.get_ref().clone(),
                 name: self.text("name", &c.name),
                 organisation: c.organisation.clone(),
@@ -206,8 +208,9 @@ impl<'a> Resolver<'a> {
             .outlets
             .iter()
             .map(|o| ds::Outlet {
+                keys: ds::Keys::default(),
                 id: o.id.get_ref().clone(),
-                name: self.text("name", &o.name),
+                name: self.text("name", &o.name).into(),
                 flags: o.flags.iter().map(|f| self.text("flag", f)).collect(),
                 aliases: self.aliases(&o.aliases),
             })
@@ -218,6 +221,7 @@ impl<'a> Resolver<'a> {
             .quantities
             .iter()
             .map(|q| ds::Quantity {
+                keys: ds::Keys::default(),
                 id: q.id.get_ref().clone(),
                 label: self.text("label", &q.label),
                 unit: self.text("unit", &q.unit),
@@ -240,6 +244,7 @@ impl<'a> Resolver<'a> {
                 let when = When { date, precision };
                 self.in_period(&s.date, date, "stage date");
                 ds::Stage {
+                    keys: ds::Keys::default(),
                     id: s.id.get_ref().clone(),
                     name: self.text("name", &s.name),
                     when,
@@ -294,6 +299,7 @@ impl<'a> Resolver<'a> {
             .topics
             .iter()
             .map(|t| ds::Topic {
+                keys: ds::Keys::default(),
                 id: t.id.get_ref().clone(),
                 question: self.text("question", &t.question),
                 aliases: self.aliases(&t.aliases),
@@ -358,8 +364,11 @@ impl<'a> Resolver<'a> {
             characterisations,
             editorial_notes,
             source,
+            derived: ds::Derived::default(),
         };
-        Ok(remap_stages(dataset, &file.stages))
+        let mut dataset = remap_stages(dataset, &file.stages);
+        dataset.derive();
+        Ok(dataset)
     }
 
     fn story(&mut self, s: &model::Story) -> ds::Story {
@@ -374,6 +383,7 @@ impl<'a> Resolver<'a> {
         }
         self.period = (from <= to).then_some((from, to)); // else every date would be "outside" it
         ds::Story {
+            keys: ds::Keys::new(s.id.get_ref(), s.title.get_ref(), &[]),
             id: s.id.get_ref().clone(),
             title: self.text("title", &s.title),
             description: s.description.clone(),
@@ -826,10 +836,10 @@ impl<'a> Resolver<'a> {
         }
         ds::Citation {
             outlet: self.reference(outlets, &c.outlet).unwrap_or(0),
-            url: url.clone(),
+            url: url.as_str().into(),
             published: c.published.as_ref().map(|d| self.date(d)),
             published_note: c.published_note.clone(),
-            quote: c.quote.clone(),
+            quote: c.quote.as_deref().map(Into::into),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! alias, or a unique prefix of any of them, case-insensitively. Also the ranking autocomplete
 //! uses.
 
-use crate::dataset::{Claimant, Dataset, Outlet, Quantity, Side, Stage, Topic};
+use crate::dataset::{Claimant, Dataset, Keys, Outlet, Quantity, Side, Stage, Topic};
 use crate::error::LookupError;
 use crate::suggest::{closest, normalise};
 
@@ -13,6 +13,8 @@ pub trait Named {
     fn id(&self) -> &str;
     fn name(&self) -> &str;
     fn aliases(&self) -> &[String];
+    /// Id, name and aliases, normalised.
+    fn keys(&self) -> &Keys;
 }
 
 macro_rules! named {
@@ -27,6 +29,9 @@ macro_rules! named {
             }
             fn aliases(&self) -> &[String] {
                 &self.aliases
+            }
+            fn keys(&self) -> &Keys {
+                &self.keys
             }
         }
     };
@@ -50,12 +55,12 @@ enum Tier {
 }
 
 fn tier<T: Named>(query: &str, item: &T) -> Option<Tier> {
-    let id = normalise(item.id());
+    let keys = item.keys();
+    let (id, names) = (keys.id(), keys.names());
     if id == query {
         return Some(Tier::ExactId);
     }
-    let names = || std::iter::once(normalise(item.name())).chain(item.aliases().iter().map(|a| normalise(a)));
-    if names().any(|n| n == query) {
+    if names.iter().any(|n| n == query) {
         return Some(Tier::Exact);
     }
     if id.starts_with(query) {
@@ -63,10 +68,10 @@ fn tier<T: Named>(query: &str, item: &T) -> Option<Tier> {
     }
     let word_prefix =
         |n: &str| n.starts_with(query) || n.match_indices(' ').any(|(i, _)| n[i + 1..].starts_with(query));
-    if names().any(|n| word_prefix(&n)) {
+    if names.iter().any(|n| word_prefix(n)) {
         return Some(Tier::Prefix);
     }
-    if id.contains(query) || names().any(|n| n.contains(query)) {
+    if id.contains(query) || names.iter().any(|n| n.contains(query)) {
         return Some(Tier::Substring);
     }
     None
@@ -188,11 +193,13 @@ mod tests {
     use super::*;
 
     fn stage(id: &str, name: &str, aliases: &[&str]) -> Stage {
+        let aliases: Vec<String> = aliases.iter().map(|a| a.to_string()).collect();
         Stage {
+            keys: Keys::new(id, name, &aliases),
             id: id.into(),
             name: name.into(),
             when: crate::date::When::day(crate::date::Date::new(2025, 6, 16).unwrap()),
-            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            aliases,
             notes: None,
         }
     }

@@ -8,7 +8,8 @@ use figures_bot::render::markdown;
 use figures_bot::{Dataset, answer};
 
 fn bundled() -> Dataset {
-    Dataset::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml")).expect("bundled data loads")
+    Dataset::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml"))
+        .expect("bundled data loads")
 }
 
 fn invented() -> Dataset {
@@ -40,7 +41,12 @@ fn discrepancy(quantity: Option<&str>) -> Query {
 
 /// Every entry of a reply as "who: what".
 fn lines(reply: &Reply) -> Vec<String> {
-    reply.sections.iter().flat_map(|s| &s.entries).map(|e| format!("{}: {}", e.who, e.what)).collect()
+    reply
+        .sections
+        .iter()
+        .flat_map(|s| &s.entries)
+        .map(|e| format!("{}: {}", e.who, e.what))
+        .collect()
 }
 
 fn text(reply: &Reply) -> String {
@@ -55,18 +61,21 @@ fn final_stage_shows_both_counts_with_sources() {
     let figures = &reply.sections[0];
     assert_eq!(figures.heading, "Bodies handed to Ukraine");
     let chq = &figures.entries[0];
-    assert_eq!(chq.who, "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War (UA)");
+    assert_eq!(
+        chq.who,
+        "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War (UA)"
+    );
     assert!(chq.what.starts_with("1,245 bodies"), "{}", chq.what);
     assert_eq!(chq.claim_id.as_deref(), Some("RB25-F001"));
-    assert_eq!(chq.citations[0].outlet, "The Moscow Times");
+    assert_eq!(&*chq.citations[0].outlet, "The Moscow Times");
     assert_eq!(
-        chq.citations[0].url,
+        &*chq.citations[0].url,
         "https://www.themoscowtimes.com/2025/06/16/russia-returns-12k-bodies-to-ukraine-in-final-stage-of-repatriation-deal-a89457"
     );
     let mod_ru = &figures.entries[1];
     assert_eq!(mod_ru.who, "Russia's Defence Ministry (RU)");
     assert_eq!(mod_ru.what, "1,248 bodies");
-    assert!(mod_ru.citations.iter().any(|c| c.url
+    assert!(mod_ru.citations.iter().any(|c| &*c.url
         == "https://sputnikglobe.com/20250616/russia-completes-transfer-of-6060-ukrainian-soldiers-bodies-under-istanbul-deal-1122261732.html"));
     assert_eq!(
         reply.sentence.as_deref(),
@@ -83,10 +92,18 @@ fn final_stage_shows_both_counts_with_sources() {
 fn stages_answer_to_the_words_people_use() {
     let data = bundled();
     for words in ["final", "stage-5", "Stage 5", "16 june", "16 June", "FINAL"] {
-        assert_eq!(ask(&data, stage(words)).title, "Stage 5 (final) — 16 June 2025", "{words}");
+        assert_eq!(
+            ask(&data, stage(words)).title,
+            "Stage 5 (final) — 16 June 2025",
+            "{words}"
+        );
     }
     let err = answer(&data, &stage("finale")).unwrap_err();
-    assert!(err.to_string().starts_with("no stage matches `finale`; did you mean stage-5"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("no stage matches `finale`; did you mean stage-5"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -100,17 +117,45 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
          1,248); all other stage figures agree."
     );
     let all = lines(&reply);
-    assert!(all.contains(&"Ukraine's Coordination Headquarters for the Treatment of Prisoners of War (UA): 6,057 bodies".to_string()));
+    assert!(all.contains(
+        &"Ukraine's Coordination Headquarters for the Treatment of Prisoners of War (UA): 6,057 bodies".to_string()
+    ));
     assert!(all.contains(&"Vladimir Medinsky (RU) and Russia's Defence Ministry (RU): 6,060 bodies".to_string()));
     // Ukraine's five June stage figures add up to its stated total.
-    let chq_total = reply.sections[0].entries.iter().find(|e| e.claim_id.as_deref() == Some("RB25-F060")).unwrap();
-    assert!(chq_total.details.contains(&"matches the sum of the stage figures, 6,057 bodies".to_string()), "{:?}", chq_total.details);
-    let ru_total = reply.sections[1].entries.iter().find(|e| e.claim_id.as_deref() == Some("RB25-F061")).unwrap();
-    assert!(ru_total.details.contains(&"matches the sum of the stage figures, 6,060 bodies".to_string()));
+    let chq_total = reply.sections[0]
+        .entries
+        .iter()
+        .find(|e| e.claim_id.as_deref() == Some("RB25-F060"))
+        .unwrap();
+    assert!(
+        chq_total
+            .details
+            .contains(&"matches the sum of the stage figures, 6,057 bodies".to_string()),
+        "{:?}",
+        chq_total.details
+    );
+    let ru_total = reply.sections[1]
+        .entries
+        .iter()
+        .find(|e| e.claim_id.as_deref() == Some("RB25-F061"))
+        .unwrap();
+    assert!(
+        ru_total
+            .details
+            .contains(&"matches the sum of the stage figures, 6,060 bodies".to_string())
+    );
     // A lower bound is carried as one, never blended into a number.
-    let umerov = reply.sections[0].entries.iter().find(|e| e.claim_id.as_deref() == Some("RB25-F003")).unwrap();
+    let umerov = reply.sections[0]
+        .entries
+        .iter()
+        .find(|e| e.claim_id.as_deref() == Some("RB25-F003"))
+        .unwrap();
     assert!(umerov.what.starts_with("more than 6,000 bodies"));
-    assert!(umerov.details.contains(&"consistent with the sum of the stage figures, 6,057 bodies".to_string()));
+    assert!(
+        umerov
+            .details
+            .contains(&"consistent with the sum of the stage figures, 6,057 bodies".to_string())
+    );
     assert_eq!(
         reply.sentence.as_deref(),
         Some(
@@ -125,7 +170,10 @@ fn ukraine_stage_figures_sum_to_6057() {
     let data = bundled();
     let reply = ask(&data, total(None, Some("chq")));
     let sum = &reply.sections[0].entries[0];
-    assert_eq!(sum.who, "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War");
+    assert_eq!(
+        sum.who,
+        "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War"
+    );
     assert!(
         sum.details[0].starts_with(
             "1,212 (Stage 1 (first handover), RB25-F020) + 1,200 (Stage 2, RB25-F030) + 1,200 (Stage 3, RB25-F040) + \
@@ -142,13 +190,25 @@ fn russian_bodies_received_add_up_to_78_and_the_other_counts_disagree() {
     let reply = ask(&data, total(Some("bodies-to-russia"), Some("Russia")));
     let entries = &reply.sections[0].entries;
     assert!(entries[0].details[0].starts_with("27 (Stage 1 (first handover), RB25-F022) + 0 (Stage 2, RB25-F032) + 0 (Stage 3, RB25-F042) + 0 (Stage 4, RB25-F052.received) + 51 (Stage 5 (final), RB25-F006)"));
-    let f007 = entries.iter().find(|e| e.claim_id.as_deref() == Some("RB25-F007")).unwrap();
+    let f007 = entries
+        .iter()
+        .find(|e| e.claim_id.as_deref() == Some("RB25-F007"))
+        .unwrap();
     assert!(f007.what.starts_with("78 bodies"));
-    assert!(f007.details.contains(&"matches the sum of the stage figures, 78 bodies".to_string()));
+    assert!(
+        f007.details
+            .contains(&"matches the sum of the stage figures, 78 bodies".to_string())
+    );
 
     let found = discrepancies(&data);
-    let june = found.iter().find(|d| d.headline.starts_with("Total, 11–16 June 2025: 78 vs")).expect("78/79/57 discrepancy");
-    assert_eq!(june.headline, "Total, 11–16 June 2025: 78 vs 57 vs 79 vs fewer than 100 — Russian bodies handed to Russia");
+    let june = found
+        .iter()
+        .find(|d| d.headline.starts_with("Total, 11–16 June 2025: 78 vs"))
+        .expect("78/79/57 discrepancy");
+    assert_eq!(
+        june.headline,
+        "Total, 11–16 June 2025: 78 vs 57 vs 79 vs fewer than 100 — Russian bodies handed to Russia"
+    );
     assert_eq!(june.kind, DiscrepancyKind::WithinSide);
     assert_eq!(june.difference, Some(22));
 }
@@ -174,21 +234,53 @@ fn discrepancies_are_computed_and_ranked() {
     let found = discrepancies(&data);
     // Most important first: the parties' totals, with the gap located, then the final stage.
     assert_eq!(found[0].kind, DiscrepancyKind::BetweenParties);
-    assert!(found[0].headline.starts_with("Total, 11–16 June 2025:"), "{}", found[0].headline);
+    assert!(
+        found[0].headline.starts_with("Total, 11–16 June 2025:"),
+        "{}",
+        found[0].headline
+    );
     assert!(found[0].headline.contains("6,057") && found[0].headline.contains("6,060"));
     assert_eq!(found[0].difference, Some(60), "exact figures 6,000 (Putin) to 6,060");
-    assert!(found[0].details.iter().any(|d| d.contains("lies entirely in Stage 5 (final) (1,245 vs 1,248)")));
+    assert!(
+        found[0]
+            .details
+            .iter()
+            .any(|d| d.contains("lies entirely in Stage 5 (final) (1,245 vs 1,248)"))
+    );
     assert!(found[0].notes.iter().any(|n| n.contains("no immediate explanation")));
-    assert_eq!(found[1].headline, "Stage 5 (final) (16 June 2025): 1,245 vs 1,248 — bodies handed to Ukraine");
+    assert_eq!(
+        found[1].headline,
+        "Stage 5 (final) (16 June 2025): 1,245 vs 1,248 — bodies handed to Ukraine"
+    );
     assert_eq!(found[1].difference, Some(3));
 
-    let nature = found.iter().find(|d| d.kind == DiscrepancyKind::Characterisation).unwrap();
-    assert!(nature.headline.starts_with("Was the June deal a mutual exchange or a unilateral Russian handover?"));
-    assert!(nature.headline.contains("“mutual exchange” (Rustem Umerov and Volodymyr Zelensky)"), "{}", nature.headline);
-    assert!(nature.headline.contains("“unilateral” (Vladimir Medinsky"), "{}", nature.headline);
+    let nature = found
+        .iter()
+        .find(|d| d.kind == DiscrepancyKind::Characterisation)
+        .unwrap();
+    assert!(
+        nature
+            .headline
+            .starts_with("Was the June deal a mutual exchange or a unilateral Russian handover?")
+    );
+    assert!(
+        nature
+            .headline
+            .contains("“mutual exchange” (Rustem Umerov and Volodymyr Zelensky)"),
+        "{}",
+        nature.headline
+    );
+    assert!(
+        nature.headline.contains("“unilateral” (Vladimir Medinsky"),
+        "{}",
+        nature.headline
+    );
 
     // An outlet's slip is found too, and ranked below the parties' disagreements.
-    let stage3 = found.iter().position(|d| d.headline.starts_with("Stage 3 (14 June 2025): 1,200 vs 1,220")).unwrap();
+    let stage3 = found
+        .iter()
+        .position(|d| d.headline.starts_with("Stage 3 (14 June 2025): 1,200 vs 1,220"))
+        .unwrap();
     assert_eq!(found[stage3].kind, DiscrepancyKind::OutletFigure);
     assert!(stage3 > 1);
     // A running total that no stage figures add up to.
@@ -200,7 +292,12 @@ fn discrepancies_are_computed_and_ranked() {
 #[test]
 fn a_claimant_in_date_order() {
     let data = bundled();
-    let reply = ask(&data, Query::Source { claimant: "medinsky".into() });
+    let reply = ask(
+        &data,
+        Query::Source {
+            claimant: "medinsky".into(),
+        },
+    );
     assert_eq!(reply.title, "What Vladimir Medinsky said");
     let figures = &reply.sections[0].entries;
     let ids: Vec<&str> = figures.iter().filter_map(|e| e.claim_id.as_deref()).collect();
@@ -218,7 +315,11 @@ fn timeline_lists_each_sides_figure_in_order() {
     assert_eq!(stages.len(), 11);
     assert_eq!(stages[0].who, "Stage 1 (first handover)");
     assert_eq!(stages[4].what, "16 June 2025");
-    assert!(stages[4].details[0].starts_with("bodies handed to Ukraine: Ukraine 1,245 · Russia 1,248"), "{}", stages[4].details[0]);
+    assert!(
+        stages[4].details[0].starts_with("bodies handed to Ukraine: Ukraine 1,245 · Russia 1,248"),
+        "{}",
+        stages[4].details[0]
+    );
 }
 
 #[test]
@@ -255,16 +356,29 @@ fn the_invented_story_gets_the_same_treatment() {
             DiscrepancyKind::Dates,
         ]
     );
-    assert_eq!(found[1].headline, "Day 2 (11 March 2031): 350 vs 380 — evacuees ferried to the mainland");
+    assert_eq!(
+        found[1].headline,
+        "Day 2 (11 March 2031): 350 vs 380 — evacuees ferried to the mainland"
+    );
     assert_eq!(found[2].headline, "Overall: about 12 vs 20–25 — boats used");
     assert_eq!(found[5].positions[0].what, "dates it 12 March 2031");
-    assert_eq!(found[0].notes, ["Example Wire: the harbours count crew members differently."]);
+    assert_eq!(
+        found[0].notes,
+        ["Example Wire: the harbours count crew members differently."]
+    );
     let stage = ask(&data, stage("last day"));
     assert_eq!(
         stage.sentence.as_deref(),
-        Some("The North Harbour Authority says 350 people were ferried to the mainland on 11 March 2031; Mayor Ana Ruiz puts the figure at 380.")
+        Some(
+            "The North Harbour Authority says 350 people were ferried to the mainland on 11 March 2031; Mayor Ana Ruiz puts the figure at 380."
+        )
     );
-    let boats = ask(&data, Query::Source { claimant: "ruiz".into() });
+    let boats = ask(
+        &data,
+        Query::Source {
+            claimant: "ruiz".into(),
+        },
+    );
     assert!(lines(&boats).contains(&"Mayor Ana Ruiz (south): 20–25 boats".to_string()));
     assert_eq!(boats.sections[0].entries[3].status.as_deref(), Some("unconfirmed"));
 }
@@ -275,7 +389,15 @@ fn rendered_replies() {
     insta::assert_snapshot!("stage_final", text(&ask(&data, stage("final"))));
     insta::assert_snapshot!("total", text(&ask(&data, total(None, None))));
     insta::assert_snapshot!("discrepancy", text(&ask(&data, discrepancy(None))));
-    insta::assert_snapshot!("source_medinsky", text(&ask(&data, Query::Source { claimant: "medinsky".into() })));
+    insta::assert_snapshot!(
+        "source_medinsky",
+        text(&ask(
+            &data,
+            Query::Source {
+                claimant: "medinsky".into()
+            }
+        ))
+    );
     insta::assert_snapshot!("timeline", text(&ask(&data, Query::Timeline)));
     let invented = invented();
     insta::assert_snapshot!("invented_discrepancy", text(&ask(&invented, discrepancy(None))));

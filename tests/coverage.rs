@@ -31,7 +31,10 @@ fn every_fact_sheet_record_is_in_the_data_or_excluded_with_a_reason() {
 
     let exclusions = std::fs::read_to_string(root.join("tests/data/coverage-exclusions.txt")).unwrap();
     let mut excluded = BTreeSet::new();
-    for line in exclusions.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+    for line in exclusions
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
         let (id, reason) = line.split_once(' ').unwrap_or((line, ""));
         assert!(!reason.trim().is_empty(), "exclusion of {id} needs a reason");
         excluded.insert(id.to_string());
@@ -41,12 +44,24 @@ fn every_fact_sheet_record_is_in_the_data_or_excluded_with_a_reason() {
     let record_of = |claim_id: &str| claim_id.split('.').next().unwrap_or(claim_id).to_string();
     let covered: BTreeSet<String> = data.claims.iter().map(|c| record_of(&c.id)).collect();
 
-    let missing: Vec<&String> = records.iter().filter(|r| !covered.contains(*r) && !excluded.contains(*r)).collect();
-    assert!(missing.is_empty(), "records neither in the data nor excluded: {missing:?}");
+    let missing: Vec<&String> = records
+        .iter()
+        .filter(|r| !covered.contains(*r) && !excluded.contains(*r))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "records neither in the data nor excluded: {missing:?}"
+    );
     let both: Vec<&String> = excluded.iter().filter(|r| covered.contains(*r)).collect();
-    assert!(both.is_empty(), "excluded records that are in the data anyway: {both:?}");
+    assert!(
+        both.is_empty(),
+        "excluded records that are in the data anyway: {both:?}"
+    );
     let unknown: Vec<&String> = covered.iter().filter(|c| !records.contains(*c)).collect();
-    assert!(unknown.is_empty(), "claims that match no record of the sheet: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "claims that match no record of the sheet: {unknown:?}"
+    );
 }
 
 /// Every URL in the data appears in the fact sheet: nothing was invented.
@@ -64,7 +79,7 @@ fn every_url_comes_from_the_fact_sheet() {
         .flat_map(|c| &c.citations)
         .chain(data.characterisations.iter().flat_map(|c| &c.citations))
         .chain(data.editorial_notes.iter().filter_map(|n| n.citation.as_ref()))
-        .map(|c| c.url.as_str());
+        .map(|c| &*c.url);
     let invented: Vec<&str> = urls.filter(|u| !sheet.contains(u)).collect();
     assert!(invented.is_empty(), "URLs not in the fact sheet: {invented:?}");
 }

@@ -41,7 +41,10 @@ fn settings(fake: &FakeDiscord) -> BotSettings {
 }
 
 async fn fake_discord() -> FakeDiscord {
-    let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn")
+        .with_test_writer()
+        .try_init();
     FakeDiscord::start(FakeConfig {
         token: TOKEN.to_string(),
         guild_ids: vec![GUILD],
@@ -91,10 +94,16 @@ impl Bot {
         Bot::connected(fake, stop, task, pings).await
     }
 
-    async fn connected(fake: FakeDiscord, stop: oneshot::Sender<()>, task: JoinHandle<()>, pings: mpsc::Sender<String>) -> Bot {
+    async fn connected(
+        fake: FakeDiscord,
+        stop: oneshot::Sender<()>,
+        task: JoinHandle<()>,
+        pings: mpsc::Sender<String>,
+    ) -> Bot {
         fake.ready().await;
         // Commands are registered on READY; wait for them so every test starts from the same place.
-        fake.wait_request(|r| r.method == "PUT" && r.path.ends_with("/commands")).await;
+        fake.wait_request(|r| r.method == "PUT" && r.path.ends_with("/commands"))
+            .await;
         Bot {
             fake,
             stop: Some(stop),
@@ -154,7 +163,20 @@ async fn registers_every_command_with_described_options() {
     let bot = Bot::start().await;
     let commands = bot.fake.registered_commands(Some(GUILD));
     let names: Vec<&str> = commands.iter().map(|c| c["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["total", "stage", "discrepancy", "source", "timeline", "about", "reload", "subscribe", "unsubscribe"]);
+    assert_eq!(
+        names,
+        [
+            "total",
+            "stage",
+            "discrepancy",
+            "source",
+            "timeline",
+            "about",
+            "reload",
+            "subscribe",
+            "unsubscribe"
+        ]
+    );
     let registration = bot
         .fake
         .requests()
@@ -186,7 +208,13 @@ async fn registers_every_command_with_described_options() {
     let reload = sent.as_array().unwrap().iter().find(|c| c["name"] == "reload").unwrap();
     assert_eq!(reload["default_member_permissions"], "32", "Manage Server only");
     // Global commands were not touched: guild registration was configured.
-    assert!(!bot.fake.requests().iter().any(|r| r.method == "PUT" && r.path == format!("/applications/{}/commands", bot.fake.config().application_id)));
+    assert!(
+        !bot.fake
+            .requests()
+            .iter()
+            .any(|r| r.method == "PUT"
+                && r.path == format!("/applications/{}/commands", bot.fake.config().application_id))
+    );
     bot.stop().await;
 }
 
@@ -198,11 +226,19 @@ async fn stage_reply_carries_both_figures_their_sources_and_mentions_no_one() {
     assert!(!ephemeral(&callback));
     assert_eq!(callback["data"]["allowed_mentions"]["parse"], json!([]));
     let text = visible_text(&callback);
-    assert!(text.contains("Ukraine's Coordination Headquarters for the Treatment of Prisoners of War (UA) — 1,245 bodies"), "{text}");
+    assert!(
+        text.contains("Ukraine's Coordination Headquarters for the Treatment of Prisoners of War (UA) — 1,245 bodies"),
+        "{text}"
+    );
     assert!(text.contains("Russia's Defence Ministry (RU) — 1,248 bodies"), "{text}");
     assert!(text.contains("[The Moscow Times](https://www.themoscowtimes.com/2025/06/16/russia-returns-12k-bodies-to-ukraine-in-final-stage-of-repatriation-deal-a89457) (16 June 2025)"));
     assert!(text.contains("[Sputnik](https://sputnikglobe.com/20250616/russia-completes-transfer-of-6060-ukrainian-soldiers-bodies-under-istanbul-deal-1122261732.html)"));
-    assert!(callback["data"]["content"].as_str().unwrap().starts_with("**Paste-ready:** Ukraine's Coordination Headquarters"));
+    assert!(
+        callback["data"]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("**Paste-ready:** Ukraine's Coordination Headquarters")
+    );
     assert!(text.contains("version 1 · last reviewed 26 November 2026"), "footer");
     bot.stop().await;
 }
@@ -213,11 +249,19 @@ async fn every_lookup_answers_within_limits_and_private_is_ephemeral() {
     let total = bot.command("total", json!([])).await;
     let text = visible_text(&total);
     assert!(text.contains("6,057") && text.contains("6,060"));
-    assert!(text.contains("lies entirely in Stage 5 (final) (1,245 vs 1,248)"), "{text}");
+    assert!(
+        text.contains("lies entirely in Stage 5 (final) (1,245 vs 1,248)"),
+        "{text}"
+    );
 
-    let offers = bot.command("discrepancy", json!([string_option("quantity", "bodies-offered")])).await;
+    let offers = bot
+        .command("discrepancy", json!([string_option("quantity", "bodies-offered")]))
+        .await;
     let text = visible_text(&offers);
-    assert!(text.contains("2,239") && text.contains("about 3,000") && text.contains("2,000"), "{text}");
+    assert!(
+        text.contains("2,239") && text.contains("about 3,000") && text.contains("2,000"),
+        "{text}"
+    );
 
     // Every disagreement does not fit one message: the reply continues in follow-ups.
     let handle = bot.fake.send_command("discrepancy", json!([]), Some(GUILD), USER);
@@ -228,7 +272,9 @@ async fn every_lookup_answers_within_limits_and_private_is_ephemeral() {
         .wait_request(|r| {
             r.method == "POST"
                 && r.path.ends_with(&handle.token)
-                && r.body.as_ref().is_some_and(|b| b.to_string().contains("mutual exchange"))
+                && r.body
+                    .as_ref()
+                    .is_some_and(|b| b.to_string().contains("mutual exchange"))
         })
         .await;
     assert_eq!(followup.status, 200);
@@ -236,12 +282,20 @@ async fn every_lookup_answers_within_limits_and_private_is_ephemeral() {
     let all: String = std::iter::once(visible_text(&first))
         .chain(record.followups.iter().map(|f| visible_text(&json!({ "data": f }))))
         .collect();
-    assert!(all.contains("“mutual exchange” (Rustem Umerov and Volodymyr Zelensky)"), "{all}");
+    assert!(
+        all.contains("“mutual exchange” (Rustem Umerov and Volodymyr Zelensky)"),
+        "{all}"
+    );
     for followup in &record.followups {
         assert_eq!(followup["allowed_mentions"]["parse"], json!([]));
     }
 
-    let medinsky = bot.command("source", json!([string_option("claimant", "medinsky"), {"name": "private", "type": 5, "value": true}])).await;
+    let medinsky = bot
+        .command(
+            "source",
+            json!([string_option("claimant", "medinsky"), {"name": "private", "type": 5, "value": true}]),
+        )
+        .await;
     assert!(ephemeral(&medinsky));
     assert!(visible_text(&medinsky).contains("What Vladimir Medinsky said"));
 
@@ -265,7 +319,10 @@ async fn autocomplete_offers_ranked_choices() {
     let callback = bot.fake.wait_callback(&handle.id).await;
     assert_eq!(callback["type"], 8);
     let choices = callback["data"]["choices"].as_array().unwrap();
-    assert_eq!(choices[0], json!({ "name": "Stage 5 (final) — 16 June 2025", "value": "stage-5" }));
+    assert_eq!(
+        choices[0],
+        json!({ "name": "Stage 5 (final) — 16 June 2025", "value": "stage-5" })
+    );
 
     let handle = bot.fake.send_autocomplete(
         "source",
@@ -284,7 +341,11 @@ async fn autocomplete_offers_ranked_choices() {
         USER,
     );
     let callback = bot.fake.wait_callback(&handle.id).await;
-    assert_eq!(callback["data"]["choices"].as_array().unwrap().len(), 11, "every stage, at most 25");
+    assert_eq!(
+        callback["data"]["choices"].as_array().unwrap().len(),
+        11,
+        "every stage, at most 25"
+    );
     bot.stop().await;
 }
 
@@ -293,7 +354,10 @@ async fn an_unknown_stage_gets_a_private_reply_with_the_closest_matches() {
     let bot = Bot::start().await;
     let callback = bot.command("stage", json!([string_option("stage", "finall")])).await;
     assert!(ephemeral(&callback));
-    assert_eq!(callback["data"]["content"], "⚠️ no stage matches `finall`; did you mean stage-5?");
+    assert_eq!(
+        callback["data"]["content"],
+        "⚠️ no stage matches `finall`; did you mean stage-5?"
+    );
     bot.stop().await;
 }
 
@@ -326,7 +390,10 @@ async fn update_pings_honour_retry_after_and_ping_only_the_role() {
         429,
         json!({ "message": "You are being rate limited.", "retry_after": 0.3, "global": false }),
     );
-    bot.pings.send("Data updated: @everyone <@&999> see RB25-F001".to_string()).await.unwrap();
+    bot.pings
+        .send("Data updated: @everyone <@&999> see RB25-F001".to_string())
+        .await
+        .unwrap();
     let posted = bot
         .fake
         .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages") && r.status == 200)
@@ -335,10 +402,21 @@ async fn update_pings_honour_retry_after_and_ping_only_the_role() {
     assert_eq!(posts.len(), 2, "one refused with 429, one retried");
     assert_eq!(posts[0].status, 429);
     let waited = posts[1].at.duration_since(posts[0].at);
-    assert!(waited >= Duration::from_millis(300), "honoured retry_after: waited {waited:?}");
+    assert!(
+        waited >= Duration::from_millis(300),
+        "honoured retry_after: waited {waited:?}"
+    );
     let body = posted.body.unwrap();
-    assert_eq!(body["allowed_mentions"], json!({ "parse": [], "roles": [ROLE.to_string()] }));
-    assert!(body["content"].as_str().unwrap().starts_with(&format!("<@&{ROLE}> Data updated")));
+    assert_eq!(
+        body["allowed_mentions"],
+        json!({ "parse": [], "roles": [ROLE.to_string()] })
+    );
+    assert!(
+        body["content"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("<@&{ROLE}> Data updated"))
+    );
     bot.stop().await;
 }
 
@@ -356,14 +434,20 @@ async fn subscribe_gives_the_role_and_reload_is_for_admins() {
 
     let refused = bot.command("reload", json!([])).await;
     assert!(ephemeral(&refused));
-    assert_eq!(refused["data"]["content"], "Only members with Manage Server can reload the data.");
+    assert_eq!(
+        refused["data"]["content"],
+        "Only members with Manage Server can reload the data."
+    );
 
     let mut payload = bot.fake.interaction_payload(2, "reload", json!([]), Some(GUILD), USER);
     payload["member"]["permissions"] = json!("32");
     let handle = bot.fake.send_interaction(payload);
     let deferred = bot.fake.wait_callback(&handle.id).await;
     assert_eq!(deferred["type"], 5, "deferred first: reloading may be slow");
-    let edit = bot.fake.wait_request(|r| r.method == "PATCH" && r.path.ends_with("/messages/@original")).await;
+    let edit = bot
+        .fake
+        .wait_request(|r| r.method == "PATCH" && r.path.ends_with("/messages/@original"))
+        .await;
     assert_eq!(edit.body.unwrap()["content"], "This instance does not reload its data.");
     bot.stop().await;
 }
@@ -379,7 +463,8 @@ fn save(path: &Path, text: &str) {
 async fn a_saved_edit_is_served_and_the_desk_is_pinged_with_what_changed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("repatriation-2025.toml");
-    let original = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml")).unwrap();
+    let original =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml")).unwrap();
     std::fs::write(&path, &original).unwrap();
     let bot = Bot::start_live(&path).await;
 
@@ -395,9 +480,15 @@ async fn a_saved_edit_is_served_and_the_desk_is_pinged_with_what_changed() {
     assert!(content.starts_with(&format!("<@&{ROLE}> ")), "{content}");
     assert!(content.contains("1,245 → 1,250"), "{content}");
     assert!(content.encode_utf16().count() <= 2000);
-    assert_eq!(body["allowed_mentions"], json!({ "parse": [], "roles": [ROLE.to_string()] }));
+    assert_eq!(
+        body["allowed_mentions"],
+        json!({ "parse": [], "roles": [ROLE.to_string()] })
+    );
     let callback = bot.command("stage", json!([string_option("stage", "final")])).await;
-    assert!(visible_text(&callback).contains("1,250 bodies"), "the new version is served");
+    assert!(
+        visible_text(&callback).contains("1,250 bodies"),
+        "the new version is served"
+    );
 
     // A broken save: the old version stays, the desk hears exactly what is wrong.
     save(&path, &edited.replacen("value = 1250", "value = -1250", 1));
@@ -409,10 +500,16 @@ async fn a_saved_edit_is_served_and_the_desk_is_pinged_with_what_changed() {
     assert!(text.contains("repatriation-2025.toml:"), "{text}");
     assert!(text.contains("negative value -1250"), "{text}");
     let callback = bot.command("stage", json!([string_option("stage", "final")])).await;
-    assert!(visible_text(&callback).contains("1,250 bodies"), "still serving the last good version");
+    assert!(
+        visible_text(&callback).contains("1,250 bodies"),
+        "still serving the last good version"
+    );
     let about = visible_text(&bot.command("about", json!([])).await);
     assert!(about.contains("Version 2 loaded at"), "{about}");
-    assert!(about.contains("Last rejected update:") && about.contains("negative value -1250"), "{about}");
+    assert!(
+        about.contains("Last rejected update:") && about.contains("negative value -1250"),
+        "{about}"
+    );
     assert_eq!(about.matches("SHA-256").count(), 1);
     bot.stop().await;
 }

@@ -6,6 +6,7 @@
 //! different stances on one topic. Editorial notes attach to the discrepancies they explain.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::total::{StageSum, Who, compare_with_sum, stage_figures, stage_sum, stages_within};
 use super::{CitationRef, Entry, Reply, Section, citation_ref, footer};
@@ -64,13 +65,17 @@ pub struct Discrepancy {
     /// Editorial notes attached by the data's editors.
     pub notes: Vec<String>,
     /// Each position in the disagreement: who says what, with sources.
-    pub positions: Vec<Entry>,
+    pub positions: Vec<Arc<Entry>>,
     /// Sources of the editorial notes.
     pub note_citations: Vec<CitationRef>,
 }
 
-/// Every discrepancy in the dataset, most important first.
-pub fn discrepancies(data: &Dataset) -> Vec<Discrepancy> {
+/// Every discrepancy in the dataset, most important first. Computed once per loaded version.
+pub fn discrepancies(data: &Dataset) -> &[Discrepancy] {
+    data.derived.discrepancies.get_or_init(|| compute(data))
+}
+
+fn compute(data: &Dataset) -> Vec<Discrepancy> {
     let mut found = Vec::new();
     figure_conflicts(data, &mut found);
     totals_vs_stages(data, &mut found);
@@ -417,14 +422,14 @@ fn characterisation_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
                     ));
                     citations.extend(c.citations.iter().map(|ci| citation_ref(data, ci)));
                 }
-                Entry {
+                Arc::new(Entry {
                     who: data.claimant_names(&who),
                     what: format!("“{stance}”"),
                     details,
                     status: None,
                     citations,
                     claim_id: None,
-                }
+                })
             })
             .collect();
         let labels: Vec<String> = stances
@@ -473,7 +478,7 @@ fn attach_editorial_notes(data: &Dataset, found: &mut [Discrepancy]) {
 }
 
 /// One side of a disagreement: who gives this figure, in which claims, reported where.
-fn position(data: &Dataset, what: String, claims: &[&Claim]) -> Entry {
+fn position(data: &Dataset, what: String, claims: &[&Claim]) -> Arc<Entry> {
     let mut who: Vec<usize> = Vec::new();
     let mut citations: Vec<CitationRef> = Vec::new();
     for claim in claims {
@@ -493,14 +498,14 @@ fn position(data: &Dataset, what: String, claims: &[&Claim]) -> Entry {
     }
     let ids: Vec<String> = claims.iter().map(|c| format!("{} (said {})", c.id, c.said)).collect();
     let unconfirmed = claims.iter().all(|c| c.status != crate::dataset::Status::Current);
-    Entry {
+    Arc::new(Entry {
         who: data.claimant_names(&who),
         what,
         details: vec![ids.join(", ")],
         status: unconfirmed.then(|| "unconfirmed".to_string()),
         citations,
         claim_id: None,
-    }
+    })
 }
 
 fn scope_label(data: &Dataset, scope: Scope) -> String {
@@ -536,14 +541,14 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, stage: Option<&str>) -> Re
         notes.extend(d.notes.iter().map(|n| format!("Editor's note: {n}")));
         let mut entries = d.positions.clone();
         if !d.note_citations.is_empty() {
-            entries.push(Entry {
+            entries.push(Arc::new(Entry {
                 who: "Editor's note sources".to_string(),
                 what: String::new(),
                 details: Vec::new(),
                 status: None,
                 citations: d.note_citations.clone(),
                 claim_id: None,
-            });
+            }));
         }
         sections.push(Section {
             heading: d.headline.clone(),
@@ -576,12 +581,24 @@ fn sentence_for(data: &Dataset, d: &Discrepancy) -> Option<String> {
     if d.kind == DiscrepancyKind::Characterisation {
         return None;
     }
-    let mut claims: Vec<&Claim> = d.claims.iter().map(|&i| &data.claims[i]).filter(|c| Some(c.scope) == d.scope).collect();
+    let mut claims: Vec<&Claim> = d
+        .claims
+        .iter()
+        .map(|&i| &data.claims[i])
+        .filter(|c| Some(c.scope) == d.scope)
+        .collect();
     // Between parties: each party's own figure, precise first. Otherwise: each distinct figure,
     // up to four, in the order they were said.
     let per_side = d.kind == DiscrepancyKind::BetweenParties;
     if per_side {
-        claims.sort_by_key(|c| (data.sides[data.side_of(c)].is_outlet, data.side_of(c), !c.figure.is_exact(), c.said.date));
+        claims.sort_by_key(|c| {
+            (
+                data.sides[data.side_of(c)].is_outlet,
+                data.side_of(c),
+                !c.figure.is_exact(),
+                c.said.date,
+            )
+        });
     } else {
         claims.sort_by_key(|c| (data.sides[data.side_of(c)].is_outlet, c.said.date, !c.figure.is_exact()));
     }

@@ -12,6 +12,8 @@ mod total;
 
 pub use discrepancy::{Discrepancy, DiscrepancyKind, discrepancies};
 
+use std::sync::Arc;
+
 use crate::dataset::{Citation, Claim, Dataset, Scope, Status};
 use crate::date::Date;
 use crate::error::LookupError;
@@ -71,7 +73,8 @@ pub struct Reply {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
     pub heading: String,
-    pub entries: Vec<Entry>,
+    /// Shared: a claim's entry is built once per loaded version and reused by every reply.
+    pub entries: Vec<Arc<Entry>>,
     pub notes: Vec<String>,
 }
 
@@ -92,10 +95,10 @@ pub struct Entry {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CitationRef {
-    pub outlet: String,
-    pub url: String,
+    pub outlet: Arc<str>,
+    pub url: Arc<str>,
     pub published: Option<Date>,
-    pub quote: Option<String>,
+    pub quote: Option<Arc<str>>,
 }
 
 /// Answers a query about one dataset. User mistakes (unknown names) come back as errors.
@@ -152,9 +155,24 @@ fn side_tag(data: &Dataset, claimant: usize) -> String {
     format!("{} ({})", data.claimants[claimant].name, side.id)
 }
 
-/// An entry for one claim. `show_scope` adds what the figure covers (omit it when the section
-/// heading already says so).
-fn claim_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Entry {
+/// The entry for one claim, built once per loaded version. `show_scope` adds what the figure
+/// covers (left out when the section heading already says so).
+fn claim_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Arc<Entry> {
+    let cache = data.derived.claim_entries.get_or_init(|| {
+        data.claims
+            .iter()
+            .map(|c| {
+                [
+                    Arc::new(build_claim_entry(data, c, false)),
+                    Arc::new(build_claim_entry(data, c, true)),
+                ]
+            })
+            .collect()
+    });
+    cache[data.index_of(claim)][usize::from(show_scope)].clone()
+}
+
+fn build_claim_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Entry {
     let who: Vec<String> = claim.claimants.iter().map(|&c| side_tag(data, c)).collect();
     let mut details = vec![format!("said {}", claim.said)];
     if show_scope {

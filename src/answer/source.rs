@@ -1,5 +1,7 @@
 //! `source <claimant>`: everything one claimant said, in date order.
 
+use std::sync::Arc;
+
 use super::{Entry, Reply, Section, citation_ref, claim_entry, footer, status_text};
 use crate::dataset::Dataset;
 use crate::error::LookupError;
@@ -28,13 +30,15 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
             heading: "Characterisations".to_string(),
             entries: statements
                 .iter()
-                .map(|ch| Entry {
-                    who: data.topics[ch.topic].question.clone(),
-                    what: format!("“{}”", ch.stance),
-                    details: vec![format!("said {}", ch.said), ch.summary.clone()],
-                    status: status_text(data, &ch.status),
-                    citations: ch.citations.iter().map(|ci| citation_ref(data, ci)).collect(),
-                    claim_id: Some(ch.id.clone()),
+                .map(|ch| {
+                    Arc::new(Entry {
+                        who: data.topics[ch.topic].question.clone(),
+                        what: format!("“{}”", ch.stance),
+                        details: vec![format!("said {}", ch.said), ch.summary.clone()],
+                        status: status_text(data, &ch.status),
+                        citations: ch.citations.iter().map(|ci| citation_ref(data, ci)).collect(),
+                        claim_id: Some(ch.id.clone()),
+                    })
                 })
                 .collect(),
             notes: Vec::new(),

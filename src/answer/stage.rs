@@ -10,11 +10,7 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
     let mut sections = Vec::new();
     let mut sentence = None;
     for (q, quantity) in data.quantities.iter().enumerate() {
-        let mut claims: Vec<&Claim> = data
-            .claims
-            .iter()
-            .filter(|c| c.quantity == q && c.scope == Scope::Stage(s))
-            .collect();
+        let mut claims: Vec<&Claim> = data.claims_with(q, Scope::Stage(s)).collect();
         if claims.is_empty() {
             continue;
         }

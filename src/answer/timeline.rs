@@ -1,8 +1,10 @@
 //! `timeline`: the stages in order, with each side's figure.
 
+use std::sync::Arc;
+
 use super::total::{Who, stage_figures};
 use super::{Entry, Reply, Section, citation_ref, footer};
-use crate::dataset::Dataset;
+use crate::dataset::{Dataset, Scope};
 
 pub fn answer(data: &Dataset) -> Reply {
     let mut entries = Vec::new();
@@ -10,6 +12,9 @@ pub fn answer(data: &Dataset) -> Reply {
         let mut details = Vec::new();
         let mut citations = Vec::new();
         for (q, quantity) in data.quantities.iter().enumerate() {
+            if data.claims_with(q, Scope::Stage(s)).next().is_none() {
+                continue;
+            }
             let mut per_side = Vec::new();
             for side in 0..data.sides.len() {
                 let figures = stage_figures(data, q, Who::Side(side), s);
@@ -33,14 +38,14 @@ pub fn answer(data: &Dataset) -> Reply {
         if details.is_empty() {
             details.push("no figures recorded".to_string());
         }
-        entries.push(Entry {
+        entries.push(Arc::new(Entry {
             who: stage.name.clone(),
             what: stage.when.to_string(),
             details,
             status: None,
             citations,
             claim_id: None,
-        });
+        }));
     }
     Reply {
         title: format!("Timeline — {}", data.story.title),

@@ -1,5 +1,7 @@
 //! `total [quantity] [claimant]`: each side's stated totals and the sum of its stage figures.
 
+use std::sync::Arc;
+
 use super::{Entry, Reply, Section, attributed_sentence, claim_entry, footer, sort_claims};
 use crate::dataset::{Claim, Dataset, Scope, join_and};
 use crate::date::Date;
@@ -36,21 +38,61 @@ pub(super) struct StageSum<'a> {
     pub figure: Option<Figure>,
     /// The stage figures used, in stage order.
     pub parts: Vec<(usize, &'a Claim)>,
-    /// Stages where the same side gives figures that disagree.
-    pub conflicts: Vec<String>,
+    /// Stages where the same side gives figures that disagree: (stage, used, other).
+    pub conflicts: Vec<(usize, &'a Claim, &'a Claim)>,
 }
 
-/// The figure a side gives for one stage: its first standing claim, confirmed ones first.
+impl StageSum<'_> {
+    /// The conflicts as notes for a reply.
+    fn conflict_notes(&self, data: &Dataset) -> Vec<String> {
+        self.conflicts
+            .iter()
+            .map(|(s, used, other)| {
+                format!(
+                    "{}: {} ({}) and {} ({}) disagree; the sum uses {}",
+                    data.stages[*s].name, used.figure, used.id, other.figure, other.id, used.figure
+                )
+            })
+            .collect()
+    }
+}
+
+/// The figures `who` gives for one stage, best first: standing claims, confirmed before
+/// unconfirmed, a precise figure before a rounded rendering of it. A side's list is computed
+/// once per loaded version: totals, timelines and gap explanations ask for it again and again.
 pub(super) fn stage_figures(data: &Dataset, quantity: usize, who: Who, stage: usize) -> Vec<&Claim> {
+    match who {
+        Who::Side(side) => {
+            let cache = data.derived.side_stage_figures.get_or_init(|| {
+                let mut map = std::collections::HashMap::new();
+                for (q, _) in data.quantities.iter().enumerate() {
+                    for (st, _) in data.stages.iter().enumerate() {
+                        for sd in 0..data.sides.len() {
+                            let found = rank_stage_figures(data, q, Who::Side(sd), st);
+                            if !found.is_empty() {
+                                map.insert((q, sd, st), found.iter().map(|c| data.index_of(c)).collect());
+                            }
+                        }
+                    }
+                }
+                map
+            });
+            cache
+                .get(&(quantity, side, stage))
+                .map_or_else(Vec::new, |ids: &Vec<usize>| {
+                    ids.iter().map(|&i| &data.claims[i]).collect()
+                })
+        }
+        Who::Claimant(_) => rank_stage_figures(data, quantity, who, stage),
+    }
+}
+
+fn rank_stage_figures(data: &Dataset, quantity: usize, who: Who, stage: usize) -> Vec<&Claim> {
     let mut claims: Vec<&Claim> = data
-        .claims
-        .iter()
-        .filter(|c| {
-            c.quantity == quantity && c.scope == Scope::Stage(stage) && c.status.stands() && who.includes(data, c)
-        })
+        .claims_with(quantity, Scope::Stage(stage))
+        .filter(|c| c.status.stands() && who.includes(data, c))
         .collect();
     sort_claims(data, &mut claims);
-    // Confirmed before unconfirmed, and a precise figure before a rounded rendering of it.
     claims.sort_by_key(|c| (c.status != crate::dataset::Status::Current, !c.figure.is_exact()));
     claims
 }
@@ -73,10 +115,7 @@ pub(super) fn stage_sum<'a>(
         let figures = stage_figures(data, quantity, who, s);
         let Some(first) = figures.first() else { continue };
         if let Some(other) = figures.iter().find(|c| !c.figure.compatible_with(&first.figure)) {
-            conflicts.push(format!(
-                "{}: {} ({}) and {} ({}) disagree; the sum uses {}",
-                stage.name, first.figure, first.id, other.figure, other.id, first.figure
-            ));
+            conflicts.push((s, *first, *other));
         }
         parts.push((s, *first));
     }
@@ -140,7 +179,11 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
             // Outlets' own figures are scattered reports, not a series to add up.
             let outlets = matches!(who, Who::Side(s) if data.sides[s].is_outlet);
             let sum = if outlets {
-                StageSum { figure: None, parts: Vec::new(), conflicts: Vec::new() }
+                StageSum {
+                    figure: None,
+                    parts: Vec::new(),
+                    conflicts: Vec::new(),
+                }
             } else {
                 stage_sum(data, q, who, None)
             };
@@ -148,9 +191,10 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
                 continue;
             }
             let mut entries = Vec::new();
-            let mut notes = sum.conflicts.clone();
+            let mut notes = sum.conflict_notes(data);
+            let mut sums_by_period = std::collections::HashMap::new();
             if !sum.parts.is_empty() {
-                entries.push(sum_entry(data, q, who, &sum));
+                entries.push(Arc::new(sum_entry(data, q, who, &sum)));
             }
             for claim in &stated {
                 let mut entry = claim_entry(data, claim, true);
@@ -158,9 +202,13 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
                     && claim.status.stands()
                     && !outlets
                 {
-                    let within = stage_sum(data, q, who, Some((from, to)));
-                    if let Some(note) = compare_with_sum(data, claim, &within, stages_within(data, from, to)) {
-                        entry.details.push(note);
+                    // Several totals usually cover the same period: add its stages up once.
+                    let within = sums_by_period
+                        .entry((from, to))
+                        .or_insert_with(|| stage_sum(data, q, who, Some((from, to))));
+                    if let Some(note) = compare_with_sum(data, claim, within, stages_within(data, from, to)) {
+                        // A copy of the shared entry, with this reply's comparison.
+                        Arc::make_mut(&mut entry).details.push(note);
                     }
                     if claim.figure.is_exact() && !data.sides[data.side_of(claim)].is_outlet {
                         side_totals.push((who, claim));

@@ -4,7 +4,8 @@
 //! connection; only [`MessageSpec::to_interaction`] and friends touch serenity's builders.
 
 use serenity::all::{
-    CreateAllowedMentions, CreateEmbed, CreateEmbedFooter, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
+    CreateAllowedMentions, CreateEmbed, CreateEmbedFooter, CreateInteractionResponseFollowup,
+    CreateInteractionResponseMessage,
 };
 
 use crate::answer::{Entry, Reply};
@@ -161,15 +162,27 @@ fn lay_out(reply: &Reply, narrow: &str, max_sources: usize) -> Vec<MessageSpec> 
         ..EmbedSpec::default()
     }];
     for section in &reply.sections {
-        let notes: Vec<String> = section.notes.iter().map(|n| format!("*{}*", escape_markdown(n))).collect();
+        let notes: Vec<String> = section
+            .notes
+            .iter()
+            .map(|n| format!("*{}*", escape_markdown(n)))
+            .collect();
         let mut fields = section.entries.iter().map(|e| entry_field(e, max_sources)).peekable();
         let mut first = true;
         // A section with more than 25 figures continues in further embeds.
         while fields.peek().is_some() || first {
-            let heading = if first { section.heading.clone() } else { format!("{} (continued)", section.heading) };
+            let heading = if first {
+                section.heading.clone()
+            } else {
+                format!("{} (continued)", section.heading)
+            };
             embeds.push(EmbedSpec {
                 title: truncate(&escape_markdown(&heading), limits::TITLE),
-                description: if first { truncate(&notes.join("\n"), limits::DESCRIPTION) } else { String::new() },
+                description: if first {
+                    truncate(&notes.join("\n"), limits::DESCRIPTION)
+                } else {
+                    String::new()
+                },
                 fields: fields.by_ref().take(limits::FIELDS).collect(),
                 footer: None,
             });
@@ -231,7 +244,10 @@ fn entry_field(entry: &Entry, max_sources: usize) -> (String, String) {
     if value.trim().is_empty() {
         value = "—".to_string();
     }
-    (truncate(&escape_markdown(&name), limits::FIELD_NAME), truncate(&value, limits::FIELD_VALUE))
+    (
+        truncate(&escape_markdown(&name), limits::FIELD_NAME),
+        truncate(&value, limits::FIELD_VALUE),
+    )
 }
 
 /// Fills messages in order with embeds and fields while each message stays within Discord's
@@ -241,7 +257,10 @@ fn pack(embeds: Vec<EmbedSpec>, footer: String, narrow: &str, content: String) -
     // Room kept in every message for the "… and N more" line and the footer.
     let reserve = 200 + length(&footer);
     let budget = limits::TOTAL - reserve;
-    let mut messages = vec![MessageSpec { content, embeds: Vec::new() }];
+    let mut messages = vec![MessageSpec {
+        content,
+        embeds: Vec::new(),
+    }];
     let mut used = 0;
     let mut omitted = 0;
     for embed in embeds {
@@ -256,7 +275,9 @@ fn pack(embeds: Vec<EmbedSpec>, footer: String, narrow: &str, content: String) -
         loop {
             let head = length(&title) + length(&description);
             let full = messages.last().is_some_and(|m| m.embeds.len() == limits::EMBEDS);
-            let next_fits = pending.peek().is_none_or(|(n, v)| length(n) + length(v) + head <= budget - used);
+            let next_fits = pending
+                .peek()
+                .is_none_or(|(n, v)| length(n) + length(v) + head <= budget - used);
             if full || used + head > budget || !next_fits {
                 if messages.len() == MAX_MESSAGES || messages.last().is_some_and(|m| m.embeds.is_empty()) {
                     omitted += pending.len().max(1);
@@ -274,7 +295,12 @@ fn pack(embeds: Vec<EmbedSpec>, footer: String, narrow: &str, content: String) -
             }
             let more = pending.peek().is_some();
             if let Some(message) = messages.last_mut() {
-                message.embeds.push(EmbedSpec { title: title.clone(), description, fields, footer: None });
+                message.embeds.push(EmbedSpec {
+                    title: title.clone(),
+                    description,
+                    fields,
+                    footer: None,
+                });
             }
             if !more {
                 break;

@@ -177,7 +177,12 @@ impl Handler {
 }
 
 /// The first message answers the interaction; the rest follow as follow-up messages.
-async fn respond_all(ctx: &Context, cmd: &CommandInteraction, messages: &[MessageSpec], ephemeral: bool) -> serenity::Result<()> {
+async fn respond_all(
+    ctx: &Context,
+    cmd: &CommandInteraction,
+    messages: &[MessageSpec],
+    ephemeral: bool,
+) -> serenity::Result<()> {
     let Some((first, rest)) = messages.split_first() else {
         return respond(ctx, cmd, &MessageSpec::text("Nothing to show."), true).await;
     };

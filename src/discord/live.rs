@@ -58,13 +58,20 @@ impl LiveData for Reloading {
         let reloads = self.live.reload_all().await;
         let mut lines = Vec::with_capacity(reloads.len());
         for reload in reloads {
-            let name = reload.path.file_name().map_or_else(|| reload.path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let name = reload.path.file_name().map_or_else(
+                || reload.path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
             lines.push(format!("{name}: {}", reload.outcome.describe()));
             if let Some(notice) = reload.notice {
                 // The receiver lives as long as the bot; a send can only fail during shutdown.
                 let _ = self.notices.send(notice);
             }
         }
-        if lines.is_empty() { "No data files are loaded.".to_string() } else { lines.join("\n") }
+        if lines.is_empty() {
+            "No data files are loaded.".to_string()
+        } else {
+            lines.join("\n")
+        }
     }
 }

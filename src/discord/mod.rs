@@ -80,7 +80,10 @@ pub async fn run_live(
             }
         }
     });
-    let data = Arc::new(live::Reloading { live, notices: notice_tx });
+    let data = Arc::new(live::Reloading {
+        live,
+        notices: notice_tx,
+    });
     let result = run(settings, data, Some(ping_rx), shutdown).await;
     drop(watcher);
     from_watcher.abort();

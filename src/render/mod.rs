@@ -18,16 +18,20 @@ pub fn escape_markdown(text: &str) -> String {
 /// `[text](url)` with both parts made safe: brackets in the text escaped, and the characters
 /// that would end the link percent-encoded in the URL.
 pub fn link(text: &str, url: &str) -> String {
-    let url: String = url
-        .chars()
-        .map(|c| match c {
-            '(' => "%28".to_string(),
-            ')' => "%29".to_string(),
-            ' ' => "%20".to_string(),
-            '<' => "%3C".to_string(),
-            '>' => "%3E".to_string(),
-            c => c.to_string(),
-        })
-        .collect();
-    format!("[{}]({url})", escape_markdown(text))
+    let mut out = String::with_capacity(text.len() + url.len() + 8);
+    out.push('[');
+    out.push_str(&escape_markdown(text));
+    out.push_str("](");
+    for c in url.chars() {
+        match c {
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            ' ' => out.push_str("%20"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            c => out.push(c),
+        }
+    }
+    out.push(')');
+    out
 }
