@@ -16,6 +16,10 @@ use crate::figure::{Figure, Qualifier};
 use crate::model;
 use crate::suggest::closest;
 
+/// The largest figure accepted: far above any count a story needs, and small enough that sums
+/// of a million of them cannot overflow.
+pub const MAX_VALUE: i64 = 1_000_000_000_000;
+
 /// Longest id accepted: ids travel as Discord choice values, which allow 100 characters.
 pub const MAX_ID_LEN: usize = 100;
 
@@ -653,6 +657,11 @@ impl<'a> Resolver<'a> {
                 claim.value.span(),
                 format!("negative value {value}: figures are counts"),
             );
+        } else if value > MAX_VALUE {
+            self.error(
+                claim.value.span(),
+                format!("value {value} is larger than the largest figure accepted, {MAX_VALUE}"),
+            );
         }
         let qualifier = match &claim.qualifier {
             None => Qualifier::Exact,
@@ -674,10 +683,22 @@ impl<'a> Resolver<'a> {
                 Qualifier::Exact
             }),
         };
+        if value == 0 && matches!(qualifier, Qualifier::Nearly | Qualifier::FewerThan) {
+            let word = qualifier.word();
+            self.error(
+                claim.value.span(),
+                format!("`{word} 0` allows no count at all; use `exact` 0 or `up to`"),
+            );
+        }
         match (qualifier, &claim.high) {
             (Qualifier::Range, Some(high)) => {
                 let high_value = *high.get_ref();
-                if value > high_value {
+                if high_value > MAX_VALUE {
+                    self.error(
+                        high.span(),
+                        format!("high {high_value} is larger than the largest figure accepted, {MAX_VALUE}"),
+                    );
+                } else if value > high_value {
                     self.error(
                         high.span(),
                         format!("range low {value} is greater than high {high_value}"),

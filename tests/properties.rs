@@ -602,7 +602,6 @@ fn the_unmutated_file_loads_and_answers() {
 /// Figures near `i64::MAX` load (they are not negative) but overflow in `Figure::interval`
 /// (`v.abs() * 10`) and `checked_add`: a panic in debug builds, nonsense in release.
 #[test]
-#[ignore = "known bug: the loader accepts values that overflow the figure arithmetic"]
 fn huge_values_do_not_break_answers() {
     let text = std::str::from_utf8(&VALID)
         .unwrap()

@@ -1001,3 +1001,17 @@ fn cli_ask_answers_from_the_test_file() {
     assert!(stdout.starts_with("## Day 2"), "{stdout}");
     assert!(stdout.contains("380 people"), "{stdout}");
 }
+
+#[test]
+fn values_too_large_and_empty_bounds_are_refused() {
+    let text = "[story]\nid = \"s\"\ntitle = \"t\"\nperiod = { from = 2030-01-01, to = 2030-12-31 }\nlast_reviewed = 2031-01-01\n\n[[side]]\nid = \"a\"\nname = \"A\"\n\n[[claimant]]\nid = \"c\"\nname = \"C\"\nside = \"a\"\n\n[[outlet]]\nid = \"o\"\nname = \"O\"\n\n[[quantity]]\nid = \"q\"\nlabel = \"things\"\nunit = \"things\"\nverb_phrase = \"were counted\"\n\n[[claim]]\nid = \"big\"\nquantity = \"q\"\nclaimants = [\"c\"]\nsaid = 2030-02-01\nvalue = 1000000000001\n[[claim.citation]]\noutlet = \"o\"\nurl = \"https://example.org/1\"\n\n[[claim]]\nid = \"none\"\nquantity = \"q\"\nclaimants = [\"c\"]\nsaid = 2030-02-01\nvalue = 0\nqualifier = \"nearly\"\n[[claim.citation]]\noutlet = \"o\"\nurl = \"https://example.org/2\"\n";
+    let err = figures_bot::Dataset::from_bytes(text.as_bytes(), std::path::Path::new("v.toml")).unwrap_err();
+    let lines = err.problems();
+    assert_eq!(
+        lines,
+        [
+            "v.toml:31:9: value 1000000000001 is larger than the largest figure accepted, 1000000000000",
+            "v.toml:41:9: `nearly 0` allows no count at all; use `exact` 0 or `up to`",
+        ]
+    );
+}
