@@ -513,3 +513,31 @@ async fn a_saved_edit_is_served_and_the_desk_is_pinged_with_what_changed() {
     assert_eq!(about.matches("SHA-256").count(), 1);
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_client_is_restarted_with_backoff() {
+    let fake = fake_discord().await;
+    let mut settings = settings(&fake);
+    settings.token = token::parse("MTE.wrong.token-the-fake-refuses", "test").unwrap();
+    let library = Library::load(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml")]).unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(run(settings, Arc::new(Fixed(Arc::new(library))), None, async {
+        let _ = stopped.await;
+    }));
+    // The fake refuses the IDENTIFY (close 4004, authentication failed): serenity's client
+    // returns an error, and the bot starts a new one after a pause, which asks for the gateway
+    // URL again.
+    let gateway = |r: &RecordedRequest| r.path.starts_with("/gateway");
+    let first = fake.wait_request(gateway).await;
+    let second = fake.wait_request(|r| gateway(r) && r.at > first.at).await;
+    assert!(
+        second.at.duration_since(first.at) >= Duration::from_millis(900),
+        "backed off"
+    );
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(10), task)
+        .await
+        .expect("stops")
+        .unwrap()
+        .unwrap();
+}

@@ -1,0 +1,81 @@
+//! `figures-bot run` checks everything it can before connecting: a crash loop must not burn
+//! Discord's daily IDENTIFY budget, and the token must never be printed.
+
+use std::process::Command;
+
+fn run_with(config: &str, token: Option<&str>) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("figures-bot.toml");
+    std::fs::write(&path, config).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_figures-bot"));
+    command
+        .arg("run")
+        .arg("--config")
+        .arg(&path)
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("FIGURES_BOT_CONFIG");
+    if let Some(token) = token {
+        command.env("DISCORD_TOKEN", token);
+    }
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).replace(&dir.path().display().to_string(), "DIR");
+    (output.status.code().unwrap_or(-1), stderr)
+}
+
+fn bundled() -> String {
+    format!(
+        "data = {:?}\n[discord]\napi_proxy = \"http://127.0.0.1:9\"\n",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/data/repatriation-2025.toml")
+    )
+}
+
+#[test]
+fn a_missing_token_stops_before_connecting() {
+    let (code, stderr) = run_with(&bundled(), None);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("no bot token: set DISCORD_TOKEN or `discord.token_file` in the config"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_malformed_token_is_refused_and_never_printed() {
+    let secret = "not a token at all SECRET123";
+    let (code, stderr) = run_with(&bundled(), Some(secret));
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("the bot token from DISCORD_TOKEN is malformed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SECRET123"));
+}
+
+#[test]
+fn invalid_data_at_start_prints_positions_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/repatriation-2025.toml"))
+        .unwrap()
+        .replacen("claimants = [\"ua-chq\"]", "claimants = [\"ua-cqh\"]", 1);
+    std::fs::write(&data, &text).unwrap();
+    let line = text.lines().position(|l| l.contains("ua-cqh")).unwrap() + 1;
+    let config = format!("data = {:?}\n", data.display().to_string());
+    let (code, stderr) = run_with(&config, Some("MTE.fake.token"));
+    assert_eq!(code, 1);
+    let expected = format!("bad.toml:{line}:14: unknown claimant `ua-cqh`; did you mean `ua-chq`?");
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(stderr.contains("the data is invalid; not connecting"));
+}
+
+#[test]
+fn an_unknown_config_key_is_a_positioned_error() {
+    let config = format!("{}[notify]\nchanel_id = 1\n", bundled());
+    let (code, stderr) = run_with(&config, Some("MTE.fake.token"));
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("figures-bot.toml:5:1: unknown field `chanel_id`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `channel_id`?"), "{stderr}");
+}
