@@ -56,18 +56,27 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-struct Floor;
+/// A minimal serenity bot that answers every command with one fixed message, built once.
+struct Floor(CreateInteractionResponseMessage);
 
 #[serenity::async_trait]
 impl EventHandler for Floor {
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         if let Interaction::Command(cmd) = interaction {
-            let message = CreateInteractionResponseMessage::new().content("fixed");
             let _ = cmd
-                .create_response(&ctx.http, CreateInteractionResponse::Message(message))
+                .create_response(&ctx.http, CreateInteractionResponse::Message(self.0.clone()))
                 .await;
         }
     }
+}
+
+/// figures-bot's `/stage final` reply, rendered once, for a floor that sends as many bytes.
+fn same_size_reply() -> CreateInteractionResponseMessage {
+    use figures_bot::answer::{Query, answer};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml");
+    let data = figures_bot::Dataset::load(path).expect("bundled data");
+    let reply = answer(&data, &Query::Stage { stage: "final".into() }).unwrap();
+    figures_bot::discord::embeds::reply_messages(&reply, "x")[0].to_interaction(false)
 }
 
 async fn figures_bot_latencies() -> Vec<Duration> {
@@ -97,10 +106,10 @@ async fn figures_bot_latencies() -> Vec<Duration> {
     latencies
 }
 
-async fn floor_latencies() -> Vec<Duration> {
+async fn floor_latencies(message: CreateInteractionResponseMessage) -> Vec<Duration> {
     let fake = FakeDiscord::start(fake_config()).await;
     let mut client = ClientBuilder::new_with_http(fake.http(), GatewayIntents::GUILDS)
-        .event_handler(Floor)
+        .event_handler(Floor(message))
         .await
         .expect("client");
     let shards = client.shard_manager.clone();
@@ -189,13 +198,17 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async {
         let ours = figures_bot_latencies().await;
-        let floor = floor_latencies().await;
+        let floor = floor_latencies(CreateInteractionResponseMessage::new().content("fixed")).await;
+        let same_size = floor_latencies(same_size_reply()).await;
         let (p50, p99) = (percentile(&ours, 0.5), percentile(&ours, 0.99));
         let (f50, f99) = (percentile(&floor, 0.5), percentile(&floor, 0.99));
+        let (s50, s99) = (percentile(&same_size, 0.5), percentile(&same_size, 0.99));
         println!("interaction dispatched → callback received, {ROUNDS} rounds on loopback");
-        println!("  figures-bot /stage final   p50 {p50:>9.1?}   p99 {p99:>9.1?}");
-        println!("  minimal serenity bot       p50 {f50:>9.1?}   p99 {f99:>9.1?}");
-        println!("  ratio at p50: {:.2} (target ≤ 1.20)", p50.as_secs_f64() / f50.as_secs_f64());
+        println!("  figures-bot /stage final                 p50 {p50:>9.1?}   p99 {p99:>9.1?}");
+        println!("  minimal serenity bot, fixed string       p50 {f50:>9.1?}   p99 {f99:>9.1?}");
+        println!("  minimal serenity bot, same 4 KB embeds   p50 {s50:>9.1?}   p99 {s99:>9.1?}");
+        println!("  ratio at p50: {:.2} against the fixed string (target ≤ 1.20), {:.2} against the same-size reply",
+            p50.as_secs_f64() / f50.as_secs_f64(), p50.as_secs_f64() / s50.as_secs_f64());
         let (answering, layout, json, bytes) = own_work();
         println!("  figures-bot's own work per reply: answer {answering:.1?}, embeds {layout:.1?}, JSON {json:.1?} ({bytes} bytes)");
         match idle_rss_kib().await {

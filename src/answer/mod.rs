@@ -20,7 +20,7 @@ use crate::error::LookupError;
 use crate::figure::Figure;
 
 /// A question, with the names exactly as the user typed them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Query {
     Total {
         quantity: Option<String>,

@@ -31,7 +31,12 @@ pub mod limits {
 /// Discord counts in UTF-16 units at most as often as in characters; counting UTF-16 units is
 /// the safe side.
 pub fn length(text: &str) -> usize {
-    text.encode_utf16().count()
+    // Most text is ASCII, where units and bytes agree; the check is much cheaper than counting.
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.encode_utf16().count()
+    }
 }
 
 /// `text` cut to at most `max` units, with an ellipsis when cut.
@@ -226,16 +231,19 @@ fn entry_field(entry: &Entry, max_sources: usize) -> (String, String) {
     }
     // Sources go in whole, one by one, while they fit; the rest are counted.
     let mut shown = 0;
+    let mut used = length(&value);
     for citation in entry.citations.iter().take(max_sources) {
         let link = citation_text(citation);
         let separator = if shown == 0 { "\nSources: " } else { " · " };
         let remaining = entry.citations.len() - shown - 1;
         let reserve = if remaining > 0 { 24 } else { 0 };
-        if length(&value) + length(separator) + length(&link) + reserve > limits::FIELD_VALUE {
+        let added = length(separator) + length(&link);
+        if used + added + reserve > limits::FIELD_VALUE {
             break;
         }
         value.push_str(separator);
         value.push_str(&link);
+        used += added;
         shown += 1;
     }
     if shown < entry.citations.len() {

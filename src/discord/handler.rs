@@ -1,8 +1,9 @@
 //! Serenity's event handler: registers the commands when connected and answers interactions
 //! from the live data.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serenity::all::{
@@ -21,8 +22,16 @@ use crate::dataset::Dataset;
 use crate::library::Library;
 use crate::lookup::{Named, rank};
 
+/// Replies rendered for one data version and one question, kept for the next asker: answers
+/// are pure functions of both, and newsrooms ask the same things again and again.
+type ReplyCache = HashMap<(String, u64, crate::answer::Query), Arc<Vec<MessageSpec>>>;
+
+/// How many rendered replies are kept.
+const REPLY_CACHE_SIZE: usize = 256;
+
 pub struct Handler {
     pub live: Arc<dyn LiveData>,
+    replies: Mutex<ReplyCache>,
     /// Register commands in these guilds; empty: globally.
     pub guild_ids: Vec<GuildId>,
     /// The role `/subscribe` gives and update pings mention.
@@ -34,6 +43,7 @@ impl Handler {
     pub fn new(live: Arc<dyn LiveData>, guild_ids: Vec<GuildId>, role_id: Option<RoleId>) -> Handler {
         Handler {
             live,
+            replies: Mutex::new(HashMap::new()),
             guild_ids,
             role_id,
             registered: AtomicBool::new(false),
@@ -70,7 +80,10 @@ impl Handler {
             _ => {
                 let (messages, ephemeral) = match commands::lookup_from(name, &cmd.data.options) {
                     Some(lookup) => self.lookup(&lookup),
-                    None => (vec![MessageSpec::text(&format!("Unknown command `/{name}`."))], true),
+                    None => (
+                        Arc::new(vec![MessageSpec::text(&format!("Unknown command `/{name}`."))]),
+                        true,
+                    ),
                 };
                 respond_all(ctx, cmd, &messages, ephemeral).await
             }
@@ -84,22 +97,34 @@ impl Handler {
 
     /// The reply to a lookup (one or more messages), and whether only the asker sees it. User
     /// mistakes are private.
-    pub fn lookup(&self, lookup: &Lookup) -> (Vec<MessageSpec>, bool) {
+    pub fn lookup(&self, lookup: &Lookup) -> (Arc<Vec<MessageSpec>>, bool) {
         let library = self.live.library();
-        let result = library.select(lookup.story.as_deref()).and_then(|data| {
-            answer(data, &lookup.query).map(|mut reply| {
-                if matches!(lookup.query, crate::answer::Query::About) {
+        let data = match library.select(lookup.story.as_deref()) {
+            Ok(data) => data,
+            Err(e) => return (Arc::new(vec![MessageSpec::text(&format!("⚠️ {e}"))]), true),
+        };
+        // `/about` shows live state (load time, rejected saves) that changes within a version.
+        let cacheable = !matches!(lookup.query, crate::answer::Query::About);
+        let key = (data.source.checksum.clone(), data.source.version, lookup.query.clone());
+        if cacheable && let Some(hit) = self.replies.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return (hit, lookup.private);
+        }
+        match answer(data, &lookup.query) {
+            Ok(mut reply) => {
+                if !cacheable {
                     reply.lead.extend(self.live.about_lines(&data.story.id));
                 }
-                reply
-            })
-        });
-        match result {
-            Ok(reply) => (
-                embeds::reply_messages(&reply, commands::narrowing_hint(&lookup.query)),
-                lookup.private,
-            ),
-            Err(e) => (vec![MessageSpec::text(&format!("⚠️ {e}"))], true),
+                let messages = Arc::new(embeds::reply_messages(&reply, commands::narrowing_hint(&lookup.query)));
+                if cacheable && let Ok(mut cache) = self.replies.lock() {
+                    // Old versions' replies are never asked for again; a full cache starts over.
+                    if cache.len() >= REPLY_CACHE_SIZE {
+                        cache.clear();
+                    }
+                    cache.insert(key, messages.clone());
+                }
+                (messages, lookup.private)
+            }
+            Err(e) => (Arc::new(vec![MessageSpec::text(&format!("⚠️ {e}"))]), true),
         }
     }
 

@@ -5,9 +5,15 @@ pub mod markdown;
 
 /// Escapes text so Markdown shows it as written (no stray bold, links or headings).
 pub fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '~' | '|' | '[' | ']' | '>' | '#') {
+    let special = |b: u8| matches!(b, b'\\' | b'*' | b'_' | b'`' | b'~' | b'|' | b'[' | b']' | b'>' | b'#');
+    // Most text needs no escaping: copy it whole.
+    let Some(first) = text.bytes().position(special) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len() + 8);
+    out.push_str(&text[..first]);
+    for c in text[first..].chars() {
+        if c.is_ascii() && special(c as u8) {
             out.push('\\');
         }
         out.push(c);
