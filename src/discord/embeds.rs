@@ -219,10 +219,9 @@ fn entry_field(entry: &Entry, max_sources: usize) -> (String, String) {
         name.push_str(&format!(" ⚠ {status}"));
     }
     let mut value = String::new();
-    let mut details: Vec<String> = entry.details.iter().map(|d| escape_markdown(d)).collect();
-    if let Some(id) = &entry.claim_id {
-        details.push(format!("`{id}`"));
-    }
+    // The claim id first: long notes may be cut, the id must not be.
+    let mut details: Vec<String> = entry.claim_id.iter().map(|id| format!("`{id}`")).collect();
+    details.extend(entry.details.iter().map(|d| escape_markdown(d)));
     if !details.is_empty() {
         value.push_str(&truncate(&details.join(" · "), limits::FIELD_VALUE / 2));
     }
