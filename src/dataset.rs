@@ -33,6 +33,8 @@ pub struct Dataset {
 pub struct Derived {
     /// Standing and other claims by (quantity, scope), in file order.
     by_scope: HashMap<(usize, Scope), Vec<usize>>,
+    /// Claim id → position.
+    claim_ids: HashMap<String, usize>,
     /// Computed on first use: every discrepancy, most important first.
     pub(crate) discrepancies: OnceLock<Vec<crate::answer::Discrepancy>>,
     /// Computed on first use: each side's standing figures per (quantity, side, stage), best first.
@@ -231,8 +233,10 @@ impl Dataset {
         for (i, claim) in self.claims.iter().enumerate() {
             by_scope.entry((claim.quantity, claim.scope)).or_default().push(i);
         }
+        let claim_ids = self.claims.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
         self.derived = Derived {
             by_scope,
+            claim_ids,
             ..Derived::default()
         };
     }
@@ -280,7 +284,7 @@ impl Dataset {
     }
 
     pub fn claim_index(&self, id: &str) -> Option<usize> {
-        self.claims.iter().position(|c| c.id == id)
+        self.derived.claim_ids.get(id).copied()
     }
 }
 

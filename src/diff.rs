@@ -5,7 +5,7 @@
 //! Each change is kept as display-ready text taken from its own version (indices differ between
 //! versions, so nothing here points back into a dataset).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
 use crate::answer::{Discrepancy, DiscrepancyKind, discrepancies};
@@ -319,30 +319,49 @@ fn discrepancy_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change>) {
             .map(|d| (discrepancy_key(data, d), fingerprint(data, d), d.headline.clone()))
             .collect()
     };
-    let mut before = keyed(old);
-    let mut after = keyed(new);
-    after.retain(
-        |(key, print, _)| match before.iter().position(|(k, p, _)| k == key && p == print) {
-            Some(i) => {
-                before.remove(i);
-                false
-            }
-            None => true,
-        },
-    );
-    for (key, _, headline) in after {
-        match before.iter().position(|(k, _, _)| *k == key) {
-            Some(i) => {
-                let (_, _, old_headline) = before.remove(i);
-                items.push(Change::DiscrepancyChanged {
-                    old: old_headline,
-                    new: headline,
-                });
-            }
-            None => items.push(Change::DiscrepancyAppeared(headline)),
+    let before = keyed(old);
+    let after = keyed(new);
+    // Indexed, so a story with thousands of discrepancies is compared in linear time.
+    let mut exact: HashMap<(&str, &str), VecDeque<usize>> = HashMap::new();
+    for (i, (key, print, _)) in before.iter().enumerate() {
+        exact.entry((key.as_str(), print.as_str())).or_default().push_back(i);
+    }
+    let mut consumed = vec![false; before.len()];
+    let mut remaining = Vec::new();
+    for (key, print, headline) in &after {
+        match exact
+            .get_mut(&(key.as_str(), print.as_str()))
+            .and_then(VecDeque::pop_front)
+        {
+            Some(i) => consumed[i] = true,
+            None => remaining.push((key, headline)),
         }
     }
-    items.extend(before.into_iter().map(|(_, _, h)| Change::DiscrepancyResolved(h)));
+    let mut by_key: HashMap<&str, VecDeque<usize>> = HashMap::new();
+    for (i, (key, _, _)) in before.iter().enumerate() {
+        if !consumed[i] {
+            by_key.entry(key.as_str()).or_default().push_back(i);
+        }
+    }
+    for (key, headline) in remaining {
+        match by_key.get_mut(key.as_str()).and_then(VecDeque::pop_front) {
+            Some(i) => {
+                consumed[i] = true;
+                items.push(Change::DiscrepancyChanged {
+                    old: before[i].2.clone(),
+                    new: headline.clone(),
+                });
+            }
+            None => items.push(Change::DiscrepancyAppeared(headline.clone())),
+        }
+    }
+    items.extend(
+        before
+            .into_iter()
+            .zip(consumed)
+            .filter(|(_, used)| !used)
+            .map(|((_, _, h), _)| Change::DiscrepancyResolved(h)),
+    );
 }
 
 fn discrepancy_key(data: &Dataset, d: &Discrepancy) -> String {

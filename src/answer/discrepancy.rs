@@ -312,7 +312,7 @@ fn totals_vs_stages(data: &Dataset, found: &mut Vec<Discrepancy>) {
         };
         let mut involved = vec![i];
         for (_, sum) in &sums {
-            involved.extend(sum.parts.iter().filter_map(|(_, c)| data.claim_index(&c.id)));
+            involved.extend(sum.parts.iter().map(|(_, c)| data.index_of(c)));
         }
         found.push(Discrepancy {
             kind: if data.sides[side].is_outlet {
