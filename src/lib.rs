@@ -26,7 +26,7 @@
 //!
 //! The edges depend on the core, never the reverse:
 //!
-//! * [`cli`]: `figures-bot check`, `ask` and `run`, and the binary's entry point.
+//! * [`cli`]: `figures-bot check`, `ask`, `watch` and `run`, and the binary's entry point.
 //! * [`config`]: the bot's config file.
 //! * [`watch`]: noticing saves (file system events or polling) and `figures-bot watch`.
 //! * [`discord`]: the Discord adapter (serenity): commands, embeds, update pings.
