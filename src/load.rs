@@ -277,7 +277,7 @@ impl<'a> Resolver<'a> {
                     id: c.id.get_ref().clone(),
                     quantity: self.reference(&quantities_ix, &c.quantity).unwrap_or(0),
                     scope,
-                    claimants: self.references(&claimants_ix, &c.claimants),
+                    claimants: self.same_side_claimants(&claimants_ix, &claimants, &c.claimants),
                     said,
                     event_date,
                     figure,
@@ -317,7 +317,7 @@ impl<'a> Resolver<'a> {
             .map(|c| ds::Characterisation {
                 id: c.id.get_ref().clone(),
                 topic: self.reference(&topics_ix, &c.topic).unwrap_or(0),
-                claimants: self.references(&claimants_ix, &c.claimants),
+                claimants: self.same_side_claimants(&claimants_ix, &claimants, &c.claimants),
                 said: self.said(&c.said, c.said_precision.as_ref()),
                 stance: self.text("stance", &c.stance),
                 summary: self.text("summary", &c.summary),
@@ -377,15 +377,18 @@ impl<'a> Resolver<'a> {
 
     fn story(&mut self, s: &model::Story) -> ds::Story {
         self.id(&s.id);
-        let from = self.date(&s.period.get_ref().from);
-        let to = self.date(&s.period.get_ref().to);
-        if from > to {
+        let (from_raw, to_raw) = (&s.period.get_ref().from, &s.period.get_ref().to);
+        let both_dates = is_date(from_raw.get_ref()) && is_date(to_raw.get_ref());
+        let from = self.date(from_raw);
+        let to = self.date(to_raw);
+        if both_dates && from > to {
             self.error(
                 s.period.span(),
                 format!("the period starts ({}) after it ends ({})", from.iso(), to.iso()),
             );
         }
-        self.period = (from <= to).then_some((from, to)); // else every date would be "outside" it
+        // A broken period would make every date "outside" it: check against it only when sound.
+        self.period = (both_dates && from <= to).then_some((from, to));
         ds::Story {
             keys: ds::Keys::new(s.id.get_ref(), s.title.get_ref(), &[]),
             id: s.id.get_ref().clone(),
@@ -455,12 +458,22 @@ impl<'a> Resolver<'a> {
         let mut owners: HashMap<String, &'f str> = HashMap::new();
         let items: Vec<_> = items.collect();
         for (id, name, _) in &items {
-            owners
-                .entry(crate::suggest::normalise(id.get_ref()))
-                .or_insert(id.get_ref());
-            owners
-                .entry(crate::suggest::normalise(name.get_ref()))
-                .or_insert(id.get_ref());
+            for (what, text) in [("id", *id), ("name", *name)] {
+                let key = crate::suggest::normalise(text.get_ref());
+                match owners.get(&key) {
+                    Some(owner) if *owner != id.get_ref().as_str() => {
+                        let msg = format!(
+                            "{what} `{}` of {kind} `{}` reads the same as a name of {kind} `{owner}`: lookups could not tell them apart",
+                            text.get_ref(),
+                            id.get_ref()
+                        );
+                        self.error(text.span(), msg);
+                    }
+                    _ => {
+                        owners.insert(key, id.get_ref());
+                    }
+                }
+            }
         }
         for (id, _, aliases) in &items {
             for alias in aliases.iter() {
@@ -480,6 +493,28 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
+    }
+
+    /// Resolves a claim's claimants; they must speak for one side, since answers attribute
+    /// each claim to a side.
+    fn same_side_claimants(
+        &mut self,
+        index: &Index,
+        claimants: &[ds::Claimant],
+        names: &Spanned<Vec<Spanned<String>>>,
+    ) -> Vec<usize> {
+        let resolved = self.references(index, names);
+        if let Some(first) = resolved.first()
+            && let Some(other) = resolved.iter().find(|&&c| claimants[c].side != claimants[*first].side)
+        {
+            let (a, b) = (&claimants[*first], &claimants[*other]);
+            let msg = format!(
+                "claimants `{}` and `{}` speak for different sides; record each side's statement as a claim of its own",
+                a.id, b.id
+            );
+            self.error(names.span(), msg);
+        }
+        resolved
     }
 
     fn side_kind(&mut self, kind: Option<&Spanned<String>>) -> bool {
@@ -863,6 +898,11 @@ impl<'a> Resolver<'a> {
             quote: c.quote.as_deref().map(Into::into),
         }
     }
+}
+
+/// A plain calendar date (no time), one that exists.
+fn is_date(dt: &Datetime) -> bool {
+    matches!((dt.date, dt.time), (Some(d), None) if Date::new(d.year, d.month, d.day).is_some())
 }
 
 /// `http://` or `https://`, a host, and no white space.

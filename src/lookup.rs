@@ -79,6 +79,15 @@ fn tier<T: Named>(query: &str, item: &T) -> Option<Tier> {
 
 /// The one item `query` names: an exact id, name or alias, else a unique prefix.
 pub fn find<T: Named>(items: &[T], query: &str) -> Result<usize, LookupError> {
+    // An id typed exactly as written always names its item, whatever else normalises alike.
+    let typed = query.trim();
+    let mut exact_ids = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| item.id().eq_ignore_ascii_case(typed));
+    if let (Some((i, _)), None) = (exact_ids.next(), exact_ids.next()) {
+        return Ok(i);
+    }
     let q = normalise(query);
     let mut best: Option<Tier> = None;
     let mut hits: Vec<usize> = Vec::new();
@@ -87,8 +96,13 @@ pub fn find<T: Named>(items: &[T], query: &str) -> Result<usize, LookupError> {
         let Some(t) = tier(&q, item).filter(|t| *t != Tier::Substring) else {
             continue;
         };
-        // Exact id and exact name rank together: both name one thing outright.
-        let t = t.max(Tier::Exact);
+        // Exact id and exact name rank together: both name one thing outright. So do all
+        // prefixes: "a unique prefix" must be unique among ids, names and aliases alike.
+        let t = match t {
+            Tier::ExactId => Tier::Exact,
+            Tier::IdPrefix => Tier::Prefix,
+            t => t,
+        };
         match best {
             Some(b) if t > b => {}
             Some(b) if t == b => hits.push(i),
@@ -218,6 +232,20 @@ mod tests {
         assert!(matches!(find(&stages, "stage"), Err(LookupError::Ambiguous { .. })));
         let err = find(&stages, "finall").unwrap_err();
         assert_eq!(err.suggestions(), ["stage-5"]);
+    }
+
+    #[test]
+    fn an_exact_id_wins_and_prefixes_must_be_unique_across_ids_and_names() {
+        let stages = [
+            stage("s-1", "Alpha", &[]),
+            stage("s_1", "Beta", &[]),
+            stage("ministry-of-defence", "Gamma", &[]),
+            stage("delta", "Delta", &["ministry of veterans"]),
+        ];
+        assert_eq!(find(&stages, "s_1"), Ok(1));
+        assert_eq!(find(&stages, "S-1"), Ok(0));
+        assert!(matches!(find(&stages, "ministry"), Err(LookupError::Ambiguous { .. })));
+        assert_eq!(find(&stages, "ministry of d"), Ok(2));
     }
 
     #[test]

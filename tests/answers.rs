@@ -160,7 +160,32 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
         reply.sentence.as_deref(),
         Some(
             "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War says 6,057 bodies were handed to \
-             Ukraine between 11 and 16 June 2025; Vladimir Medinsky and Russia's Defence Ministry put the figure at 6,060."
+             Ukraine between 11 and 16 June 2025; Rustem Umerov and Vladimir Putin put the figure at more than 6,000; \
+             Vladimir Medinsky and Russia's Defence Ministry put the figure at 6,060; Vladimir Putin puts the figure at \
+             6,000."
+        )
+    );
+}
+
+/// A side that contradicts itself is never pasted as agreeing.
+#[test]
+fn the_paste_ready_sentence_quotes_every_figure() {
+    let data = bundled();
+    let reply = ask(&data, stage("handover-2025-12-19"));
+    assert_eq!(
+        reply.sentence.as_deref(),
+        Some(
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War and Vladimir Medinsky say 1,003 \
+             bodies were handed to Ukraine on 19 December 2025; Vladimir Medinsky puts the figure at 1,000."
+        )
+    );
+    let russian = ask(&data, total(Some("bodies-to-russia"), None));
+    assert_eq!(
+        russian.sentence.as_deref(),
+        Some(
+            "Vladimir Medinsky and Russia's Defence Ministry say 78 bodies were handed to Russia between 11 and 16 June \
+             2025; Vladimir Putin puts the figure at 57; Vladimir Medinsky puts the figure at 79; Vladimir Medinsky puts \
+             the figure at fewer than 100."
         )
     );
 }

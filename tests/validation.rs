@@ -1015,3 +1015,31 @@ fn values_too_large_and_empty_bounds_are_refused() {
         ]
     );
 }
+
+/// A minimal valid story to edit: two sides, three claimants, one stage, one claim.
+const SMALL: &str = "[story]\nid = \"s\"\ntitle = \"t\"\nperiod = { from = 2030-01-01, to = 2030-12-31 }\nlast_reviewed = 2031-01-01\n\n[[side]]\nid = \"a\"\nname = \"A\"\n\n[[side]]\nid = \"b\"\nname = \"B\"\n\n[[claimant]]\nid = \"c-1\"\nname = \"C one\"\nside = \"a\"\n\n[[claimant]]\nid = \"c_1\"\nname = \"C two\"\nside = \"a\"\n\n[[claimant]]\nid = \"d\"\nname = \"D\"\nside = \"b\"\n\n[[outlet]]\nid = \"o\"\nname = \"O\"\n\n[[quantity]]\nid = \"q\"\nlabel = \"things\"\nunit = \"things\"\nverb_phrase = \"were counted\"\n\n[[claim]]\nid = \"x\"\nquantity = \"q\"\nclaimants = [\"c-1\", \"d\"]\nsaid = 2030-02-01\nvalue = 5\n[[claim.citation]]\noutlet = \"o\"\nurl = \"https://example.org/1\"\n";
+
+#[test]
+fn ids_that_read_alike_and_claims_across_sides_are_refused() {
+    let err = figures_bot::Dataset::from_bytes(SMALL.as_bytes(), std::path::Path::new("s.toml")).unwrap_err();
+    assert_eq!(
+        err.problems(),
+        [
+            "s.toml:21:6: id `c_1` of claimant `c_1` reads the same as a name of claimant `c-1`: lookups could not tell them apart",
+            "s.toml:43:13: claimants `c-1` and `d` speak for different sides; record each side's statement as a claim of its own",
+        ]
+    );
+}
+
+#[test]
+fn a_period_end_that_is_not_a_date_is_reported_once() {
+    let text = SMALL
+        .replace("to = 2030-12-31 }", "to = 2030-12-31T00:00:00 }")
+        .replace("id = \"c_1\"", "id = \"c-2\"")
+        .replace("[\"c-1\", \"d\"]", "[\"c-1\"]");
+    let err = figures_bot::Dataset::from_bytes(text.as_bytes(), std::path::Path::new("s.toml")).unwrap_err();
+    assert_eq!(
+        err.problems(),
+        ["s.toml:4:36: expected a date like 2025-06-16, found `2030-12-31T00:00:00`"]
+    );
+}

@@ -89,7 +89,10 @@ fn compute(data: &Dataset) -> Vec<Discrepancy> {
 /// Totals first (they are what copy quotes), then stages in order, then whole-story figures.
 fn scope_rank(data: &Dataset, scope: Option<Scope>) -> (u8, usize) {
     match scope {
-        Some(Scope::Period(from, _)) => (0, usize::from(from.month) * 32 + usize::from(from.day)),
+        Some(Scope::Period(from, _)) => (
+            0,
+            usize::from(from.year) * 512 + usize::from(from.month) * 32 + usize::from(from.day),
+        ),
         Some(Scope::Stage(s)) => (1, s),
         Some(Scope::Whole) => (2, 0),
         None => (3, data.stages.len()),
@@ -217,7 +220,7 @@ pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String
     let gap = b.figure.value - a.figure.value;
     let unit = &data.quantities[q].unit;
     let mut explained = 0;
-    let mut covered = true;
+    let mut covered = stages_within(data, from, to) > 0;
     let mut where_: Vec<String> = Vec::new();
     for (s, stage) in data.stages.iter().enumerate() {
         if stage.when.date < from || stage.when.last_day() > to {
@@ -575,47 +578,17 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, stage: Option<&str>) -> Re
     })
 }
 
-/// The paste-ready sentence for the top discrepancy: each party's own figure, attributed, its
-/// precise figure first; outlets only where no party gives one.
+/// The paste-ready sentence for the top discrepancy: every figure in it, attributed. Dating
+/// and wording disagreements have no single figure to quote.
 fn sentence_for(data: &Dataset, d: &Discrepancy) -> Option<String> {
-    if d.kind == DiscrepancyKind::Characterisation {
+    if matches!(d.kind, DiscrepancyKind::Characterisation | DiscrepancyKind::Dates) {
         return None;
     }
-    let mut claims: Vec<&Claim> = d
+    let claims: Vec<&Claim> = d
         .claims
         .iter()
         .map(|&i| &data.claims[i])
-        .filter(|c| Some(c.scope) == d.scope)
+        .filter(|c| Some(c.scope) == d.scope && Some(c.quantity) == d.quantity)
         .collect();
-    // Between parties: each party's own figure, precise first. Otherwise: each distinct figure,
-    // up to four, in the order they were said.
-    let per_side = d.kind == DiscrepancyKind::BetweenParties;
-    if per_side {
-        claims.sort_by_key(|c| {
-            (
-                data.sides[data.side_of(c)].is_outlet,
-                data.side_of(c),
-                !c.figure.is_exact(),
-                c.said.date,
-            )
-        });
-    } else {
-        claims.sort_by_key(|c| (data.sides[data.side_of(c)].is_outlet, c.said.date, !c.figure.is_exact()));
-    }
-    let mut picked: Vec<&Claim> = Vec::new();
-    for c in claims {
-        let outlet = data.sides[data.side_of(c)].is_outlet;
-        let parties_present = picked.iter().any(|o| !data.sides[data.side_of(o)].is_outlet);
-        let taken = if per_side {
-            picked.iter().any(|o| data.side_of(o) == data.side_of(c))
-        } else {
-            // One rendering per statement: the same claimant on the same day said one thing.
-            let same_statement = |o: &&Claim| o.claimants[0] == c.claimants[0] && o.said == c.said;
-            picked.iter().any(|o| o.figure == c.figure || same_statement(o)) || picked.len() == 4
-        };
-        if !(taken || outlet && parties_present) {
-            picked.push(c);
-        }
-    }
-    super::attributed_sentence(data, &picked)
+    super::attributed_sentence(data, &claims)
 }

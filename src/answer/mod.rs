@@ -198,39 +198,60 @@ fn build_claim_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Entry {
     }
 }
 
-/// "on 16 June 2025", "between 11 and 16 June 2025", or nothing for whole-story figures.
+/// "on 16 June 2025", "in July 2025", "between 11 and 16 June 2025", or nothing for
+/// whole-story figures.
 fn scope_phrase(data: &Dataset, scope: Scope) -> String {
     match scope {
-        Scope::Stage(s) => format!(" on {}", data.stages[s].when),
-        Scope::Period(from, to) if from == to => format!(" on {from}"),
-        Scope::Period(from, to) if (from.year, from.month) == (to.year, to.month) => {
-            format!(" between {} and {to}", from.day)
+        Scope::Stage(s) => {
+            let when = data.stages[s].when;
+            match when.precision {
+                crate::date::Precision::Day => format!(" on {when}"),
+                crate::date::Precision::Month => format!(" in {when}"),
+                crate::date::Precision::Window(until) => span_phrase(when.date, until),
+            }
         }
-        Scope::Period(from, to) => format!(" between {from} and {to}"),
+        Scope::Period(from, to) => span_phrase(from, to),
         Scope::Whole => String::new(),
+    }
+}
+
+fn span_phrase(from: Date, to: Date) -> String {
+    if from == to {
+        format!(" on {from}")
+    } else if (from.year, from.month) == (to.year, to.month) {
+        format!(" between {} and {to}", from.day)
+    } else {
+        format!(" between {from} and {to}")
     }
 }
 
 /// "Ukraine's coordination headquarters says 1,245 bodies were handed to Ukraine on 16 June
 /// 2025; Russia's Defence Ministry puts the figure at 1,248." Claims that agree share a clause.
+///
+/// Every distinct figure among the parties' standing claims is quoted (outlets' own figures only
+/// when no party gives one), so a side that contradicts itself is never pasted as agreeing:
+/// precise figures first, by side. Beyond four figures the sentence says how many more there are.
 fn attributed_sentence(data: &Dataset, claims: &[&Claim]) -> Option<String> {
-    let first = claims.first()?;
+    let party = |c: &&Claim| !data.sides[data.side_of(c)].is_outlet;
+    let mut quoted: Vec<&Claim> = claims.iter().copied().filter(|c| c.status.stands()).collect();
+    if quoted.iter().any(party) {
+        quoted.retain(party);
+    }
+    quoted.sort_by_key(|c| (data.side_of(c), !c.figure.is_exact(), c.said.date));
+    let first = quoted.first()?;
     let quantity = &data.quantities[first.quantity];
     // Group claimants that give the same figure, keeping first-seen order.
     let mut groups: Vec<(Figure, Vec<usize>)> = Vec::new();
-    for claim in claims {
+    for claim in &quoted {
         match groups.iter_mut().find(|(f, _)| *f == claim.figure) {
-            Some((_, who)) => who.extend(
-                claim
-                    .claimants
-                    .iter()
-                    .filter(|c| !who.contains(c))
-                    .copied()
-                    .collect::<Vec<_>>(),
-            ),
+            Some((_, who)) => {
+                let new: Vec<usize> = claim.claimants.iter().filter(|c| !who.contains(c)).copied().collect();
+                who.extend(new);
+            }
             None => groups.push((claim.figure, claim.claimants.clone())),
         }
     }
+    const MOST: usize = 4;
     let (figure, who) = &groups[0];
     let verb = if who.len() > 1 { "say" } else { "says" };
     let mut sentence = format!(
@@ -240,9 +261,14 @@ fn attributed_sentence(data: &Dataset, claims: &[&Claim]) -> Option<String> {
         quantity.verb_phrase,
         scope_phrase(data, first.scope)
     );
-    for (figure, who) in &groups[1..] {
+    for (figure, who) in groups.iter().take(MOST).skip(1) {
         let verb = if who.len() > 1 { "put" } else { "puts" };
         sentence.push_str(&format!("; {} {verb} the figure at {figure}", data.claimant_names(who)));
+    }
+    match groups.len().saturating_sub(MOST) {
+        0 => {}
+        1 => sentence.push_str("; one other figure is also given"),
+        n => sentence.push_str(&format!("; {n} other figures are also given")),
     }
     sentence.push('.');
     Some(capitalise(&sentence))

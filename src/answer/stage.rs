@@ -24,7 +24,7 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
         // The primary quantity's sentence leads; otherwise the first quantity with figures.
         let primary = data.story.primary_quantity == Some(q);
         if sentence.is_none() || primary {
-            sentence = attributed_sentence(data, &official_first(data, &standing));
+            sentence = attributed_sentence(data, &standing);
         }
         sections.push(Section {
             heading: capitalise_label(&quantity.label),
@@ -46,23 +46,6 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
         sentence,
         footer: footer(data),
     })
-}
-
-/// For the paste-ready sentence: claims by the parties themselves before outlets' own figures,
-/// and one claim per claimant.
-fn official_first<'a>(data: &Dataset, claims: &[&'a Claim]) -> Vec<&'a Claim> {
-    let outlet_side = |c: &Claim| data.sides[data.side_of(c)].is_outlet;
-    let mut ordered: Vec<&Claim> = claims.iter().copied().filter(|c| !outlet_side(c)).collect();
-    if ordered.is_empty() {
-        ordered = claims.to_vec();
-    }
-    let mut seen = Vec::new();
-    ordered.retain(|c| {
-        let fresh = !seen.contains(&c.claimants[0]);
-        seen.push(c.claimants[0]);
-        fresh
-    });
-    ordered
 }
 
 pub(super) fn capitalise_label(label: &str) -> String {

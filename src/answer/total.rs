@@ -241,7 +241,12 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
                 lead.extend(super::discrepancy::explain_total_gap(data, &same_period));
             }
             if sentence.is_none() {
-                sentence = attributed_sentence(data, &same_period);
+                // Every figure given for that period, not just each side's first.
+                let all: Vec<&Claim> = data
+                    .claims_with(q, first.scope)
+                    .filter(|c| filter.is_none_or(|who| who.includes(data, c)))
+                    .collect();
+                sentence = attributed_sentence(data, &all);
             }
         }
     }

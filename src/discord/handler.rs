@@ -190,7 +190,7 @@ impl Handler {
                 _ => None,
             });
         let library = self.live.library();
-        let choices = choices(&library, story.as_deref(), focused.name, focused.value);
+        let choices = choices(&library, story.as_deref(), &cmd.data.name, focused.name, focused.value);
         let response = CreateAutocompleteResponse::new().set_choices(choices);
         if let Err(e) = cmd
             .create_response(&ctx.http, CreateInteractionResponse::Autocomplete(response))
@@ -232,7 +232,13 @@ async fn respond(
 }
 
 /// Autocomplete choices for one option, at most 25, best first, within Discord's 100 characters.
-pub fn choices(library: &Library, story: Option<&str>, option: &str, typed: &str) -> Vec<AutocompleteChoice> {
+pub fn choices(
+    library: &Library,
+    story: Option<&str>,
+    command: &str,
+    option: &str,
+    typed: &str,
+) -> Vec<AutocompleteChoice> {
     if option == "story" {
         let stories = library.stories();
         return rank(stories, typed, limits::CHOICES)
@@ -251,9 +257,12 @@ pub fn choices(library: &Library, story: Option<&str>, option: &str, typed: &str
             "stage" => named(&data.stages, typed, |s| format!("{} — {}", s.name, s.when)),
             "quantity" => named(&data.quantities, typed, |q| q.label.clone()),
             "claimant" => {
-                // Claimants first: the option is named for them; sides ("Russia") follow.
+                // Claimants first: the option is named for them. `/total` also takes a side
+                // ("Russia"); `/source` does not.
                 let mut both = named(&data.claimants, typed, |c| c.name.clone());
-                both.extend(named(&data.sides, typed, |s| format!("{} (side)", s.name)));
+                if command == "total" {
+                    both.extend(named(&data.sides, typed, |s| format!("{} (side)", s.name)));
+                }
                 both
             }
             _ => Vec::new(),
