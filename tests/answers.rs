@@ -428,3 +428,20 @@ fn rendered_replies() {
     insta::assert_snapshot!("invented_discrepancy", text(&ask(&invented, discrepancy(None))));
     insta::assert_snapshot!("invented_total", text(&ask(&invented, total(None, None))));
 }
+
+#[test]
+fn a_quantity_with_only_whole_story_figures_lists_them() {
+    let data = bundled();
+    let reply = ask(&data, total(Some("deal-size"), None));
+    assert_eq!(reply.sections.len(), 1);
+    assert_eq!(
+        reply.sections[0].heading,
+        "Size of the June deal — figures about the story as a whole"
+    );
+    let all = lines(&reply);
+    assert_eq!(
+        all[0],
+        "Rustem Umerov (UA) and Volodymyr Zelensky (UA): 6,000 bodies (“6,000 for 6,000”)"
+    );
+    assert!(all.iter().any(|l| l.contains("12,000 bodies")), "{all:?}");
+}

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::stage::capitalise_label;
 use super::{Entry, Reply, Section, attributed_sentence, claim_entry, footer, sort_claims};
 use crate::dataset::{Claim, Dataset, Scope, join_and};
 use crate::date::Date;
@@ -144,6 +145,7 @@ pub(super) fn stages_within(data: &Dataset, from: Date, to: Date) -> usize {
 }
 
 pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) -> Result<Reply, LookupError> {
+    let named_quantity = quantity.is_some();
     let quantities: Vec<usize> = match quantity {
         Some(q) => vec![data.find_quantity(q)?],
         None => match data.story.primary_quantity {
@@ -224,6 +226,23 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
                 entries,
                 notes,
             });
+        }
+        // A quantity named outright that has only whole-story figures (a deal's size, an offer):
+        // show them rather than an empty answer; there is nothing to add up.
+        if named_quantity && !has_totals(data, q) {
+            let mut whole: Vec<&Claim> = data
+                .claims_with(q, Scope::Whole)
+                .filter(|c| filter.is_none_or(|who| who.includes(data, c)))
+                .collect();
+            sort_claims(data, &mut whole);
+            if !whole.is_empty() {
+                sections.push(Section {
+                    heading: format!("{} — figures about the story as a whole", capitalise_label(&data.quantities[q].label)),
+                    entries: whole.iter().map(|c| claim_entry(data, c, false)).collect(),
+                    notes: vec!["Not per-stage or cumulative figures, so nothing is added up; see discrepancy for how they compare.".to_string()],
+                });
+                sentence = sentence.or_else(|| attributed_sentence(data, &whole));
+            }
         }
         // Where two parties state exact totals for the same period, compare them.
         let mut official: Vec<&Claim> = Vec::new();
