@@ -404,17 +404,18 @@ impl<'a> Resolver<'a> {
     /// Builds the id index for one kind, reporting malformed and duplicate ids.
     fn index<'f>(&mut self, kind: &'static str, ids: impl Iterator<Item = &'f Spanned<String>>) -> Index {
         let mut map = HashMap::new();
-        let mut first_seen: HashMap<&str, usize> = HashMap::new();
+        // Where each id was first defined; its line is only worked out for a duplicate.
+        let mut first_seen: HashMap<&str, Range<usize>> = HashMap::new();
         for (i, id) in ids.enumerate() {
             self.id(id);
-            if let Some(&line) = first_seen.get(id.get_ref().as_str()) {
+            if let Some(first) = first_seen.get(id.get_ref().as_str()) {
+                let line = self.locator.problem(first.clone(), String::new()).line;
                 self.error(
                     id.span(),
                     format!("duplicate {kind} id `{}` (first defined on line {line})", id.get_ref()),
                 );
             } else {
-                let line = self.locator.problem(id.span(), String::new()).line;
-                first_seen.insert(id.get_ref(), line);
+                first_seen.insert(id.get_ref(), id.span());
                 map.insert(id.get_ref().clone(), i);
             }
         }

@@ -21,7 +21,9 @@ use std::time::Duration;
 
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
 use notify_debouncer_full::notify::{self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt};
+use notify_debouncer_full::{
+    DebounceEventResult, Debouncer, FileIdCache, NoCache, RecommendedCache, new_debouncer_opt,
+};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::live::Live;
@@ -190,25 +192,8 @@ fn events<F>(dirs: &BTreeSet<PathBuf>, debounce: Duration, handler: F) -> Result
 where
     F: FnMut(DebounceEventResult) + Send + 'static,
 {
-    let failed = |dir: &Path, source| WatchError::Watch {
-        dir: dir.to_path_buf(),
-        source,
-    };
-    let first = dirs.first().map(PathBuf::as_path).unwrap_or(Path::new("."));
-    let mut debouncer = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
-        debounce,
-        Some(tick(debounce)),
-        handler,
-        RecommendedCache::new(),
-        notify::Config::default(),
-    )
-    .map_err(|e| failed(first, e))?;
-    for dir in dirs {
-        debouncer
-            .watch(dir, RecursiveMode::NonRecursive)
-            .map_err(|e| failed(dir, e))?;
-    }
-    Ok(Backend::Events(debouncer))
+    let config = notify::Config::default();
+    watch_dirs(dirs, debounce, handler, RecommendedCache::new(), config).map(Backend::Events)
 }
 
 fn polling<F>(
@@ -220,25 +205,40 @@ fn polling<F>(
 where
     F: FnMut(DebounceEventResult) + Send + 'static,
 {
-    let failed = |dir: &Path, source| WatchError::Watch {
-        dir: dir.to_path_buf(),
-        source,
-    };
-    let first = dirs.first().map(PathBuf::as_path).unwrap_or(Path::new("."));
     // Comparing contents, not just modification times: coarse timestamps on network file
     // systems would otherwise hide a quick second save.
     let config = notify::Config::default()
         .with_poll_interval(interval)
         .with_compare_contents(true);
-    let mut debouncer =
-        new_debouncer_opt::<_, PollWatcher, NoCache>(debounce, Some(tick(debounce)), handler, NoCache, config)
-            .map_err(|e| failed(first, e))?;
+    watch_dirs(dirs, debounce, handler, NoCache, config).map(Backend::Polling)
+}
+
+/// A debouncer of watcher kind `W` on each folder (not recursively).
+fn watch_dirs<W, C, F>(
+    dirs: &BTreeSet<PathBuf>,
+    debounce: Duration,
+    handler: F,
+    cache: C,
+    config: notify::Config,
+) -> Result<Debouncer<W, C>, WatchError>
+where
+    W: notify::Watcher,
+    C: FileIdCache + Send + 'static,
+    F: FnMut(DebounceEventResult) + Send + 'static,
+{
+    let failed = |dir: &Path, source| WatchError::Watch {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    let first = dirs.first().map(PathBuf::as_path).unwrap_or(Path::new("."));
+    let mut debouncer = new_debouncer_opt::<_, W, C>(debounce, Some(tick(debounce)), handler, cache, config)
+        .map_err(|e| failed(first, e))?;
     for dir in dirs {
         debouncer
             .watch(dir, RecursiveMode::NonRecursive)
             .map_err(|e| failed(dir, e))?;
     }
-    Ok(Backend::Polling(debouncer))
+    Ok(debouncer)
 }
 
 fn targets(paths: &[PathBuf]) -> Vec<Target> {

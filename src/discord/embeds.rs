@@ -110,9 +110,7 @@ impl MessageSpec {
         }
         message
     }
-}
 
-impl MessageSpec {
     /// A follow-up message (the second and later parts of a long reply). Mentions nobody.
     pub fn to_followup(&self, ephemeral: bool) -> CreateInteractionResponseFollowup {
         let mut message = CreateInteractionResponseFollowup::new()
