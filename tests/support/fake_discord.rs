@@ -1451,14 +1451,7 @@ fn followup(st: &mut State, token: &str, body: &Value) -> Routed {
         // Discord knows the webhook only once the interaction is acknowledged.
         return Err(("unknown_webhook", Reply::error(404, 10015, "Unknown Webhook")));
     };
-    let mut errors = FormErrors::default();
-    let non_empty = validate_message(body, "", &mut errors);
-    if !errors.is_empty() {
-        return Err(("invalid_form_body", Reply::form(&errors)));
-    }
-    if !non_empty {
-        return Err(("empty_message", Reply::empty_message()));
-    }
+    check_message_body(body)?;
     let message = st.message_object(channel, body, true);
     let reply = checked_message(message)?;
     let rec = st
@@ -1519,7 +1512,8 @@ fn original(st: &mut State, method: &str, token: &str, body: &Value) -> Routed {
     }
 }
 
-fn channel_message(st: &mut State, channel: u64, body: &Value) -> Routed {
+/// Discord's checks on a message body: every limit, and not empty.
+fn check_message_body(body: &Value) -> Result<(), (&'static str, Reply)> {
     let mut errors = FormErrors::default();
     let non_empty = validate_message(body, "", &mut errors);
     if !errors.is_empty() {
@@ -1528,6 +1522,11 @@ fn channel_message(st: &mut State, channel: u64, body: &Value) -> Routed {
     if !non_empty {
         return Err(("empty_message", Reply::empty_message()));
     }
+    Ok(())
+}
+
+fn channel_message(st: &mut State, channel: u64, body: &Value) -> Routed {
+    check_message_body(body)?;
     let message = st.message_object(channel, body, false);
     checked_message(message)
 }
