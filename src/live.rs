@@ -8,6 +8,7 @@
 //! version (so `/about`'s checksum matches the file on disk) without a notice: the desk has
 //! nothing to act on. If it ends a rejection or a missing file, the notice says so.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -34,6 +35,18 @@ pub struct Live {
     reloading: tokio::sync::Mutex<()>,
     retry_delay: Duration,
     checks: AtomicU64,
+    prepared_used: AtomicU64,
+    /// Files read and checked ahead of their reload (see [`Live::prepare`]), by path.
+    prepared: Mutex<HashMap<PathBuf, Prepared>>,
+    /// Held while a file is being prepared, so a reload waits for that work instead of redoing it.
+    preparing: tokio::sync::Mutex<()>,
+}
+
+/// A save already read, parsed and validated, waiting for the reload that serves it.
+struct Prepared {
+    /// SHA-256 of the bytes it was made from: used only if the file still holds exactly them.
+    content_hash: String,
+    attempt: Attempt,
 }
 
 /// What `/about` shows for a file besides the story itself.
@@ -204,6 +217,9 @@ impl Live {
             reloading: tokio::sync::Mutex::new(()),
             retry_delay: DEFAULT_RETRY_DELAY,
             checks: AtomicU64::new(0),
+            prepared_used: AtomicU64::new(0),
+            prepared: Mutex::new(HashMap::new()),
+            preparing: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -242,6 +258,12 @@ impl Live {
     /// when it changed nothing).
     pub fn checks(&self) -> u64 {
         self.checks.load(Ordering::SeqCst)
+    }
+
+    /// How many reloads served what [`Live::prepare`] had made ahead of them (for tests and
+    /// metrics).
+    pub fn prepared_used(&self) -> u64 {
+        self.prepared_used.load(Ordering::SeqCst)
     }
 
     /// Reloads every file now (`/reload`).
@@ -298,36 +320,38 @@ impl Live {
         Ok(reload)
     }
 
-    /// Reads, hashes, parses and validates on a blocking thread.
+    /// Reads and checks a file now, ahead of its reload, and keeps the result: the watcher calls
+    /// this as soon as a save happens, so that parsing a big file overlaps the debounce instead
+    /// of following it. The reload uses the result only if the file still holds the same bytes.
+    pub async fn prepare(&self, path: &Path) {
+        let _one_at_a_time = self.preparing.lock().await;
+        let Some(served) = self.status(path).map(|s| s.checksum) else {
+            return;
+        };
+        let owned = path.to_path_buf();
+        let checked = tokio::task::spawn_blocking(move || check(&owned, &served, None)).await;
+        let Ok((attempt, Checked::Read(content_hash))) = checked else {
+            return;
+        };
+        if matches!(attempt, Attempt::Valid(_) | Attempt::Invalid { .. }) {
+            let prepared = Prepared { content_hash, attempt };
+            self.prepared_files().insert(path.to_path_buf(), prepared);
+        }
+    }
+
+    /// Reads, hashes, parses and validates on a blocking thread (or takes what `prepare` made of
+    /// the same bytes).
     async fn attempt(&self, path: &Path, served_checksum: &str) -> Attempt {
+        // A preparation under way is waited for: it is likely of the bytes about to be read.
+        drop(self.preparing.lock().await);
+        let prepared = self.prepared_files().remove(path);
         let (path, served) = (path.to_path_buf(), served_checksum.to_string());
-        let checked = tokio::task::spawn_blocking(move || {
-            let bytes = match std::fs::read(&path) {
-                Ok(bytes) => bytes,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Attempt::Missing,
-                Err(source) => {
-                    let error = LoadError::Read { path, source };
-                    return Attempt::Invalid {
-                        content_hash: hash_text(&error.to_string()),
-                        problems: error.problems(),
-                    };
-                }
-            };
-            let content_hash = hex_sha256(&bytes);
-            if content_hash == served {
-                return Attempt::Same;
-            }
-            match Dataset::from_bytes(&bytes, &path) {
-                Ok(dataset) => Attempt::Valid(Box::new(dataset)),
-                Err(e) => Attempt::Invalid {
-                    problems: e.problems(),
-                    content_hash,
-                },
-            }
-        })
-        .await;
+        let checked = tokio::task::spawn_blocking(move || check(&path, &served, prepared)).await;
+        if let Ok((_, Checked::Prepared)) = checked {
+            self.prepared_used.fetch_add(1, Ordering::SeqCst);
+        }
         // A panic while checking is a bug, not a reason to stop serving: report it as a rejection.
-        checked.unwrap_or_else(|e| {
+        checked.map(|(attempt, _)| attempt).unwrap_or_else(|e| {
             let message = format!("internal error while checking the file: {e}");
             Attempt::Invalid {
                 content_hash: hash_text(&message),
@@ -470,6 +494,10 @@ impl Live {
         }
     }
 
+    fn prepared_files(&self) -> MutexGuard<'_, HashMap<PathBuf, Prepared>> {
+        self.prepared.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn states(&self) -> MutexGuard<'_, Vec<FileStatus>> {
         // The state is plain data, valid after any panic elsewhere: keep using it.
         self.files.lock().unwrap_or_else(PoisonError::into_inner)
@@ -480,6 +508,51 @@ impl Live {
             change(status);
         }
     }
+}
+
+/// How [`check`] came to its answer.
+enum Checked {
+    /// The file could not be read.
+    Unread,
+    /// Read, with this SHA-256 (hex), and compared or parsed.
+    Read(String),
+    /// Read, and the preparation made from the same bytes was used.
+    Prepared,
+}
+
+/// Reads and hashes a file; parses and validates it unless it holds the bytes being served or
+/// those `prepared` was made from.
+fn check(path: &Path, served: &str, prepared: Option<Prepared>) -> (Attempt, Checked) {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Attempt::Missing, Checked::Unread),
+        Err(source) => {
+            let error = LoadError::Read {
+                path: path.to_path_buf(),
+                source,
+            };
+            let attempt = Attempt::Invalid {
+                content_hash: hash_text(&error.to_string()),
+                problems: error.problems(),
+            };
+            return (attempt, Checked::Unread);
+        }
+    };
+    let content_hash = hex_sha256(&bytes);
+    if content_hash == served {
+        return (Attempt::Same, Checked::Read(content_hash));
+    }
+    if let Some(ready) = prepared.filter(|p| p.content_hash == content_hash) {
+        return (ready.attempt, Checked::Prepared);
+    }
+    let attempt = match Dataset::from_bytes(&bytes, path) {
+        Ok(dataset) => Attempt::Valid(Box::new(dataset)),
+        Err(e) => Attempt::Invalid {
+            problems: e.problems(),
+            content_hash: content_hash.clone(),
+        },
+    };
+    (attempt, Checked::Read(content_hash))
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {

@@ -87,9 +87,13 @@ pub struct Watcher {
     worker: tokio::task::JoinHandle<()>,
 }
 
-/// The debouncer, kept alive for as long as the watch runs.
+/// The debouncer, kept alive for as long as the watch runs; with events, also the watcher that
+/// starts preparing a save before the debounce is over.
 enum Backend {
-    Events(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Events(
+        Debouncer<RecommendedWatcher, RecommendedCache>,
+        Option<RecommendedWatcher>,
+    ),
     Polling(Debouncer<PollWatcher, NoCache>),
 }
 
@@ -97,7 +101,7 @@ impl Backend {
     /// Stops the debouncer's thread without waiting for its current tick.
     fn stop(self) {
         match self {
-            Backend::Events(debouncer) => debouncer.stop_nonblocking(),
+            Backend::Events(debouncer, _early) => debouncer.stop_nonblocking(),
             Backend::Polling(debouncer) => debouncer.stop_nonblocking(),
         }
     }
@@ -145,7 +149,10 @@ impl Watcher {
                 WatchMode::Polling(interval),
             ),
             None => match events(&dirs, config.debounce, handler.clone()) {
-                Ok(backend) => (backend, WatchMode::Events),
+                Ok(debouncer) => {
+                    let early = early_watcher(&dirs, &targets, live.clone(), &runtime);
+                    (Backend::Events(debouncer, early), WatchMode::Events)
+                }
                 Err(e) => {
                     tracing::warn!("{e}; polling every {:?} instead", FALLBACK_POLL_INTERVAL);
                     let backend = polling(&dirs, config.debounce, FALLBACK_POLL_INTERVAL, handler)?;
@@ -188,12 +195,70 @@ fn tick(debounce: Duration) -> Duration {
         .min(debounce)
 }
 
-fn events<F>(dirs: &BTreeSet<PathBuf>, debounce: Duration, handler: F) -> Result<Backend, WatchError>
+fn events<F>(
+    dirs: &BTreeSet<PathBuf>,
+    debounce: Duration,
+    handler: F,
+) -> Result<Debouncer<RecommendedWatcher, RecommendedCache>, WatchError>
 where
     F: FnMut(DebounceEventResult) + Send + 'static,
 {
     let config = notify::Config::default();
-    watch_dirs(dirs, debounce, handler, RecommendedCache::new(), config).map(Backend::Events)
+    watch_dirs(dirs, debounce, handler, RecommendedCache::new(), config)
+}
+
+/// A second, undebounced watcher on the same folders: the first event of a save starts reading
+/// and checking the file ([`Live::prepare`]) while the debouncer waits for the burst to end, so a
+/// big file is ready to serve when the debounce is over. Only an optimisation: if it cannot be
+/// set up, reloads simply do the work themselves.
+fn early_watcher(
+    dirs: &BTreeSet<PathBuf>,
+    targets: &[Target],
+    live: Arc<Live>,
+    runtime: &tokio::runtime::Handle,
+) -> Option<RecommendedWatcher> {
+    let (hint_tx, hint_rx) = unbounded_channel::<PathBuf>();
+    let targets = targets.to_vec();
+    let handler = move |result: notify::Result<notify::Event>| {
+        let Ok(event) = result else { return };
+        if !may_change_content(&event.kind) {
+            return;
+        }
+        for target in targets.iter().filter(|t| concerns(t, &event.paths)) {
+            let _ = hint_tx.send(target.path.clone());
+        }
+    };
+    let mut watcher = match notify::recommended_watcher(handler) {
+        Ok(watcher) => watcher,
+        Err(e) => {
+            tracing::debug!("no early watcher: {e}");
+            return None;
+        }
+    };
+    for dir in dirs {
+        if let Err(e) = notify::Watcher::watch(&mut watcher, dir, RecursiveMode::NonRecursive) {
+            tracing::debug!("no early watcher on {}: {e}", dir.display());
+            return None;
+        }
+    }
+    runtime.spawn(prepare_loop(live, hint_rx));
+    Some(watcher)
+}
+
+/// Prepares each file a save touched; hints that arrive meanwhile are merged, so during a burst
+/// one preparation runs at a time and the last one starts after the last save.
+async fn prepare_loop(live: Arc<Live>, mut hints: UnboundedReceiver<PathBuf>) {
+    while let Some(first) = hints.recv().await {
+        let mut pending = vec![first];
+        while let Ok(path) = hints.try_recv() {
+            if !pending.contains(&path) {
+                pending.push(path);
+            }
+        }
+        for path in pending {
+            live.prepare(&path).await;
+        }
+    }
 }
 
 fn polling<F>(
@@ -268,18 +333,23 @@ fn touched_files(targets: &[Target], events: &[notify_debouncer_full::DebouncedE
     let mut touched: Vec<PathBuf> = Vec::new();
     for event in events.iter().filter(|e| may_change_content(&e.kind) || e.need_rescan()) {
         for target in targets {
-            let concerned = event.need_rescan()
-                || event.paths.iter().any(|p| {
-                    p.parent() == Some(target.dir.as_path())
-                        && p.file_name()
-                            .is_some_and(|n| n == target.name.as_os_str() || n == CONFIGMAP_LINK)
-                });
+            let concerned = event.need_rescan() || concerns(target, &event.paths);
             if concerned && !touched.contains(&target.path) {
                 touched.push(target.path.clone());
             }
         }
     }
     touched
+}
+
+/// Whether an event on `paths` may concern the target: its own name, or the ConfigMap link, in
+/// its folder.
+fn concerns(target: &Target, paths: &[PathBuf]) -> bool {
+    paths.iter().any(|p| {
+        p.parent() == Some(target.dir.as_path())
+            && p.file_name()
+                .is_some_and(|n| n == target.name.as_os_str() || n == CONFIGMAP_LINK)
+    })
 }
 
 /// Opening and reading a file are events too (our own reloads cause them): only writes,

@@ -706,6 +706,77 @@ async fn a_half_written_file_is_read_again_before_it_is_rejected() {
     assert!(matches!(reload.notice, Some(Notice::Updated { .. })));
 }
 
+// --- Work done during the debounce ----------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_is_checked_during_the_debounce_and_served_from_that_work() {
+    // A long debounce: the early watcher has long finished preparing when the reload comes.
+    let mut f = start_with(WatchConfig {
+        debounce: Duration::from_millis(700),
+        poll_interval: None,
+    })
+    .await;
+    f.expect_single_update(temp_and_rename).await;
+    assert_eq!(f.live.prepared_used(), 1, "the reload should have used the preparation");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_preparation_of_other_bytes_is_never_served() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let path = tmp.path().join("ferry.toml");
+    fs::write(&path, base_text()).expect("write");
+    let live = Live::load(std::slice::from_ref(&path)).expect("valid");
+    let value = |live: &Live| {
+        let library = live.library();
+        let data = library.select(None).expect("one story");
+        data.claims[data.claim_index("T-003").expect("claim")].figure.value
+    };
+
+    // Prepared from 380, then the file says 390 before the reload: 390 is served.
+    fs::write(&path, with_day2_north(380)).expect("write");
+    live.prepare(&path).await;
+    fs::write(&path, with_day2_north(390)).expect("write");
+    let reload = live.reload_file(&path).await.expect("known file");
+    assert!(
+        matches!(reload.outcome, Outcome::Updated { new_version: 2, .. }),
+        "{:?}",
+        reload.outcome
+    );
+    assert_eq!(value(&live), 390);
+    assert_eq!(live.prepared_used(), 0);
+
+    // Prepared from the bytes the reload reads: that work is served, as the next version.
+    fs::write(&path, with_day2_north(400)).expect("write");
+    live.prepare(&path).await;
+    let reload = live.reload_file(&path).await.expect("known file");
+    assert!(
+        matches!(reload.outcome, Outcome::Updated { new_version: 3, .. }),
+        "{:?}",
+        reload.outcome
+    );
+    assert_eq!(value(&live), 400);
+    assert_eq!(live.prepared_used(), 1);
+
+    // A prepared invalid save is rejected with its position, like one checked at reload time.
+    fs::write(&path, with_day2_north(400).replacen("value = 400", "value = -4", 1)).expect("write");
+    live.prepare(&path).await;
+    let reload = live.reload_file(&path).await.expect("known file");
+    match &reload.outcome {
+        Outcome::Rejected {
+            version: 3,
+            first_error,
+            ..
+        } => {
+            assert!(
+                first_error.contains("ferry.toml:") && first_error.contains("negative"),
+                "{first_error}"
+            )
+        }
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+    assert_eq!(value(&live), 400);
+}
+
 fn sha256(text: &str) -> String {
     Sha256::digest(text.as_bytes())
         .iter()

@@ -140,7 +140,7 @@ pub struct InteractionRecord {
     pub channel_id: u64,
     /// When the fake queued INTERACTION_CREATE on the gateway.
     pub dispatched_at: Instant,
-    /// When the first accepted callback arrived.
+    /// When the first accepted callback arrived (its last byte, before the fake looked at it).
     pub callback_at: Option<Instant>,
     pub callback: Option<Value>,
     /// Current data of the original response (type 4 data or a deferred placeholder, then edits).
@@ -1044,6 +1044,8 @@ struct ReqInfo {
     body: Option<Value>,
     /// The body was present but not JSON.
     bad_json: bool,
+    /// When the last byte of the request arrived, before the fake parsed or checked anything.
+    received_at: Instant,
 }
 
 struct Reply {
@@ -1110,6 +1112,7 @@ async fn serve_rest(shared: Arc<Shared>, listener: TcpListener, mut shutdown: wa
 async fn handle_http(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
     let bytes = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+    let received_at = Instant::now();
     let headers: Vec<(String, String)> = parts
         .headers
         .iter()
@@ -1143,6 +1146,7 @@ async fn handle_http(shared: &Shared, req: Request<Incoming>) -> Response<Full<B
         headers,
         bad_json: !json_bytes.is_empty() && body.is_none(),
         body,
+        received_at,
     };
     let reply = shared.update(|st| {
         let reply = route(st, &info);
@@ -1286,7 +1290,9 @@ fn route(st: &mut State, req: &ReqInfo) -> Reply {
                 Some(_) => Err(("unknown_route", not_found())),
             }
         }
-        ("POST", ["interactions", id, token, "callback"]) => interaction_callback(st, id, token, &body),
+        ("POST", ["interactions", id, token, "callback"]) => {
+            interaction_callback(st, id, token, &body, req.received_at)
+        }
         ("POST", ["webhooks", a, token]) if *a == app => followup(st, token, &body),
         (_, ["webhooks", a, token, "messages", "@original"]) if *a == app => original(st, method, token, &body),
         ("POST", ["channels", channel, "messages"]) => match channel.parse::<u64>() {
@@ -1384,7 +1390,7 @@ fn put_commands(st: &mut State, guild: Option<u64>, body: &Value) -> Routed {
     Ok(Reply::json(200, list))
 }
 
-fn interaction_callback(st: &mut State, id: &str, token: &str, body: &Value) -> Routed {
+fn interaction_callback(st: &mut State, id: &str, token: &str, body: &Value, received_at: Instant) -> Routed {
     let deadline = st.cfg.callback_deadline;
     let Some(rec) = st.interactions.get(id).filter(|r| r.token == token) else {
         return Err(("unknown_interaction", Reply::error(404, 10062, "Unknown interaction")));
@@ -1395,7 +1401,7 @@ fn interaction_callback(st: &mut State, id: &str, token: &str, body: &Value) -> 
             Reply::error(400, 40060, "Interaction has already been acknowledged."),
         ));
     }
-    if rec.dispatched_at.elapsed() > deadline {
+    if received_at - rec.dispatched_at > deadline {
         return Err(("late_callback", Reply::error(404, 10062, "Unknown interaction")));
     }
     let interaction_kind = rec.kind;
@@ -1436,7 +1442,8 @@ fn interaction_callback(st: &mut State, id: &str, token: &str, body: &Value) -> 
     }
     let rec = st.interactions.get_mut(id).expect("checked above");
     rec.callback = Some(body.clone());
-    rec.callback_at = Some(Instant::now());
+    // The bot's latency ends when its request arrived, not after the fake's own checks.
+    rec.callback_at = Some(received_at);
     rec.original = original;
     Ok(Reply::empty(204))
 }
