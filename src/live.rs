@@ -328,9 +328,11 @@ impl Live {
         let Some(served) = self.status(path).map(|s| s.checksum) else {
             return;
         };
+        // The last preparation goes in too: a burst's later events often find the same bytes.
+        let earlier = self.prepared_files().remove(path);
         let owned = path.to_path_buf();
-        let checked = tokio::task::spawn_blocking(move || check(&owned, &served, None)).await;
-        let Ok((attempt, Checked::Read(content_hash))) = checked else {
+        let checked = tokio::task::spawn_blocking(move || check(&owned, &served, earlier)).await;
+        let Ok((attempt, Checked::Read(content_hash) | Checked::Prepared(content_hash))) = checked else {
             return;
         };
         if matches!(attempt, Attempt::Valid(_) | Attempt::Invalid { .. }) {
@@ -347,7 +349,7 @@ impl Live {
         let prepared = self.prepared_files().remove(path);
         let (path, served) = (path.to_path_buf(), served_checksum.to_string());
         let checked = tokio::task::spawn_blocking(move || check(&path, &served, prepared)).await;
-        if let Ok((_, Checked::Prepared)) = checked {
+        if let Ok((_, Checked::Prepared(_))) = checked {
             self.prepared_used.fetch_add(1, Ordering::SeqCst);
         }
         // A panic while checking is a bug, not a reason to stop serving: report it as a rejection.
@@ -516,8 +518,8 @@ enum Checked {
     Unread,
     /// Read, with this SHA-256 (hex), and compared or parsed.
     Read(String),
-    /// Read, and the preparation made from the same bytes was used.
-    Prepared,
+    /// Read, with this SHA-256, and the preparation made from the same bytes was used.
+    Prepared(String),
 }
 
 /// Reads and hashes a file; parses and validates it unless it holds the bytes being served or
@@ -543,7 +545,7 @@ fn check(path: &Path, served: &str, prepared: Option<Prepared>) -> (Attempt, Che
         return (Attempt::Same, Checked::Read(content_hash));
     }
     if let Some(ready) = prepared.filter(|p| p.content_hash == content_hash) {
-        return (ready.attempt, Checked::Prepared);
+        return (ready.attempt, Checked::Prepared(content_hash));
     }
     let attempt = match Dataset::from_bytes(&bytes, path) {
         Ok(dataset) => Attempt::Valid(Box::new(dataset)),
