@@ -59,8 +59,12 @@ impl Dataset {
     }
 }
 
-/// Deserializes the file, turning a TOML or shape error into a positioned problem.
+/// Deserializes the file, turning a TOML or shape error into a positioned problem. The fast
+/// reader goes first; whenever it gives up, the `toml` crate reads the file and explains.
 fn parse(text: &str, path: &Path) -> Result<model::File, LoadError> {
+    if let Some(file) = crate::fast_toml::from_str(text) {
+        return Ok(file);
+    }
     toml::from_str(text).map_err(|e| LoadError::Invalid(vec![toml_problem(path, text, &e)]))
 }
 

@@ -614,3 +614,79 @@ fn huge_values_do_not_break_answers() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The fast TOML reader against the `toml` crate
+
+/// Whatever the fast reader reads, `toml` reads the same way, spans included; where `toml`
+/// refuses a file, the fast reader has given up.
+fn fast_reader_agrees(text: &str) -> Result<(), TestCaseError> {
+    use figures_bot::fast_toml;
+    use figures_bot::model::File;
+    if let Some(fast) = fast_toml::from_str::<File>(text) {
+        let reference = toml::from_str::<File>(text);
+        prop_assert!(reference.is_ok(), "fast read a file toml refuses: {:?}", reference.err());
+        prop_assert_eq!(format!("{fast:?}"), format!("{:?}", reference.unwrap()));
+    }
+    if let Some(fast) = fast_toml::from_str::<toml::Table>(text) {
+        let reference = toml::from_str::<toml::Table>(text);
+        prop_assert!(reference.is_ok(), "fast read a file toml refuses: {:?}", reference.err());
+        prop_assert_eq!(fast, reference.unwrap());
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn fast_reader_agrees_with_toml_on_damaged_files(mutations in prop::collection::vec(mutation(), 1..4)) {
+        let mut bytes = VALID.clone();
+        for m in &mutations {
+            apply(&mut bytes, m);
+        }
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            fast_reader_agrees(text)?;
+        }
+    }
+
+    /// Small documents from TOML's punctuation and the subset's edges, most of them invalid.
+    #[test]
+    fn fast_reader_agrees_with_toml_on_odd_documents(
+        pieces in prop::collection::vec(prop::sample::select(vec![
+            "a", "b", "claim", "citation", "=", " ", "\t", "\n", "\r\n", "\r", "#", ".", ",",
+            "[", "]", "[[", "]]", "{", "}", "\"", "'", "\"\"\"", "\\", "\\n", "\\u00e9", "\\\n",
+            "1", "0", "-", "+", "_", "9223372036854775807", "2030-02-28", "2030-02-29", "T10:00",
+            " 10:00", "x y", "é", "\u{1}", "\u{7f}",
+        ]), 0..24)
+    ) {
+        fast_reader_agrees(&pieces.concat())?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// Documents of whole lines, mostly valid TOML: headers that may clash, keys that may
+    /// repeat, values inside and outside the subset.
+    #[test]
+    fn fast_reader_agrees_with_toml_on_line_documents(
+        lines in prop::collection::vec((
+            prop::sample::select(vec![
+                "[t]", "[ t ]", "[u]", "[[a]]", "[[a.b]]", "[[ a.b ]]", "[[b]]", "[a]", "[t.x]", "[[t.y]]",
+                "k = ", "j = ", "b = ", "a = ", "k=", "# note", "", "  ",
+            ]),
+            prop::sample::select(vec![
+                "1", "-1", "+1", "1_000", "01", "1.0", "2030-01-31", "2030-02-30", "2030-01-31T10:00:00",
+                "\"s\"", "\"\"", "\"\\t\\\"\"", "'lit'", "\"\"\"\nml \\\n  joined\"\"\"", "[]", "[1, \"x\",]",
+                "[\n 1,\n # c\n 2\n]", "{}", "{ x = 1 }", "{ x = 1, x = 2 }", "{ x = [1] }", "true", "\"a\" # c",
+            ]),
+        ), 0..12)
+    ) {
+        let text: String = lines
+            .iter()
+            .map(|(line, value)| if line.ends_with('=') || line.ends_with("= ") { format!("{line}{value}\n") } else { format!("{line}\n") })
+            .collect();
+        fast_reader_agrees(&text)?;
+    }
+}
