@@ -8,6 +8,10 @@
 //! `cargo bench --bench reload`. Besides criterion's summary, prints median and p99 of every
 //! save measured.
 
+/// The binary's allocator, so the benchmark measures what it does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

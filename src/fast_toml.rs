@@ -41,7 +41,10 @@ enum Value<'a> {
     Int(i64),
     Date(Datetime),
     /// `of_tables`: made by `[[header]]`s, so later headers may extend it.
-    Array { items: Vec<Node<'a>>, of_tables: bool },
+    Array {
+        items: Vec<Node<'a>>,
+        of_tables: bool,
+    },
     Table(Table<'a>),
 }
 
@@ -149,7 +152,9 @@ impl<'a> Parser<'a> {
                     }) => items.last_mut()?,
                     _ => return None,
                 };
-                let Value::Table(parent) = &mut parent.value else { return None };
+                let Value::Table(parent) = &mut parent.value else {
+                    return None;
+                };
                 push_table(parent, second, span)?;
                 Some(Current::LastOfLast(first, second))
             }
@@ -344,7 +349,13 @@ impl<'a> Parser<'a> {
             return None;
         }
         let b = token.as_bytes();
-        if b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit()) {
+        if b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        {
             let date = Datetime::from_str(token).ok()?;
             return Some(Value::Date(date));
         }
@@ -476,7 +487,8 @@ fn integer(token: &str) -> Parsed<i64> {
 fn table_node<'a>(span: Range<usize>) -> Node<'a> {
     Node {
         span,
-        value: Value::Table(Vec::new()),
+        // Room for a typical claim's keys, so that filling it does not reallocate.
+        value: Value::Table(Vec::with_capacity(12)),
     }
 }
 
@@ -636,9 +648,12 @@ impl<'de> MapAccess<'de> for Entries<'_> {
     type Error = GiveUp;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, GiveUp> {
-        let Some((key, node)) = self.entries.next() else { return Ok(None) };
+        let Some((key, node)) = self.entries.next() else {
+            return Ok(None);
+        };
         self.next = Some(node);
-        seed.deserialize(IntoDeserializer::<GiveUp>::into_deserializer(key)).map(Some)
+        seed.deserialize(IntoDeserializer::<GiveUp>::into_deserializer(key))
+            .map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, GiveUp> {
@@ -654,14 +669,18 @@ mod tests {
     /// The fast reader either gives up or reads exactly what `toml` reads, spans included.
     fn agrees<T: DeserializeOwned + std::fmt::Debug>(text: &str) -> bool {
         let Some(fast) = from_str::<T>(text) else { return false };
-        let reference = toml::from_str::<T>(text).unwrap_or_else(|e| panic!("fast read a file toml rejects: {e}\n{text}"));
+        let reference =
+            toml::from_str::<T>(text).unwrap_or_else(|e| panic!("fast read a file toml rejects: {e}\n{text}"));
         assert_eq!(format!("{fast:?}"), format!("{reference:?}"), "{text}");
         true
     }
 
     #[test]
     fn reads_the_data_files_exactly_as_toml_does() {
-        for path in ["data/repatriation-2025.toml", "tests/data/invented-ferry-evacuation.toml"] {
+        for path in [
+            "data/repatriation-2025.toml",
+            "tests/data/invented-ferry-evacuation.toml",
+        ] {
             let text = std::fs::read_to_string(path).unwrap();
             assert!(agrees::<File>(&text), "{path}: the fast reader gave up");
             assert!(agrees::<toml::Table>(&text), "{path}: the fast reader gave up");

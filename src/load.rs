@@ -1,6 +1,7 @@
 //! Reading a data file: parse the TOML, resolve every reference, check every rule, and report
 //! all problems at once, each at its `file:line:col`.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -104,25 +105,28 @@ pub(crate) fn toml_problem(path: &Path, text: &str, error: &toml::de::Error) -> 
 struct Locator<'a> {
     path: PathBuf,
     text: &'a str,
-    line_starts: Vec<usize>,
+    /// Worked out on the first problem: valid files never need it.
+    line_starts: OnceCell<Vec<usize>>,
 }
 
 impl<'a> Locator<'a> {
     fn new(path: &Path, text: &'a str) -> Locator<'a> {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         Locator {
             path: path.to_path_buf(),
             text,
-            line_starts,
+            line_starts: OnceCell::new(),
         }
     }
 
     fn problem(&self, span: Range<usize>, message: String) -> Problem {
+        let line_starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
         let offset = span.start.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line = line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = line_starts[line];
         let col = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
         Problem {
             path: self.path.clone(),
@@ -134,12 +138,12 @@ impl<'a> Locator<'a> {
 }
 
 /// Id → index for one kind of thing, with the names people type for each.
-struct Index {
+struct Index<'f> {
     kind: &'static str,
-    ids: HashMap<String, usize>,
+    ids: HashMap<&'f str, usize>,
 }
 
-impl Index {
+impl Index<'_> {
     fn get(&self, id: &str) -> Option<usize> {
         self.ids.get(id).copied()
     }
@@ -406,21 +410,20 @@ impl<'a> Resolver<'a> {
     }
 
     /// Builds the id index for one kind, reporting malformed and duplicate ids.
-    fn index<'f>(&mut self, kind: &'static str, ids: impl Iterator<Item = &'f Spanned<String>>) -> Index {
-        let mut map = HashMap::new();
-        // Where each id was first defined; its line is only worked out for a duplicate.
-        let mut first_seen: HashMap<&str, Range<usize>> = HashMap::new();
-        for (i, id) in ids.enumerate() {
+    fn index<'f>(&mut self, kind: &'static str, ids: impl Iterator<Item = &'f Spanned<String>>) -> Index<'f> {
+        let ids: Vec<&Spanned<String>> = ids.collect();
+        let mut map: HashMap<&str, usize> = HashMap::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
             self.id(id);
-            if let Some(first) = first_seen.get(id.get_ref().as_str()) {
-                let line = self.locator.problem(first.clone(), String::new()).line;
+            if let Some(&first) = map.get(id.get_ref().as_str()) {
+                // The first definition's line is only worked out for a duplicate.
+                let line = self.locator.problem(ids[first].span(), String::new()).line;
                 self.error(
                     id.span(),
                     format!("duplicate {kind} id `{}` (first defined on line {line})", id.get_ref()),
                 );
             } else {
-                first_seen.insert(id.get_ref(), id.span());
-                map.insert(id.get_ref().clone(), i);
+                map.insert(id.get_ref().as_str(), i);
             }
         }
         Index { kind, ids: map }
@@ -539,7 +542,7 @@ impl<'a> Resolver<'a> {
     fn reference(&mut self, index: &Index, name: &Spanned<String>) -> Option<usize> {
         let found = index.get(name.get_ref());
         if found.is_none() {
-            let suggestions = closest(name.get_ref(), index.ids.keys().map(String::as_str));
+            let suggestions = closest(name.get_ref(), index.ids.keys().copied());
             let hint = suggestions
                 .first()
                 .map(|s| format!("; did you mean `{s}`?"))

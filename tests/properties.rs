@@ -625,12 +625,20 @@ fn fast_reader_agrees(text: &str) -> Result<(), TestCaseError> {
     use figures_bot::model::File;
     if let Some(fast) = fast_toml::from_str::<File>(text) {
         let reference = toml::from_str::<File>(text);
-        prop_assert!(reference.is_ok(), "fast read a file toml refuses: {:?}", reference.err());
+        prop_assert!(
+            reference.is_ok(),
+            "fast read a file toml refuses: {:?}",
+            reference.err()
+        );
         prop_assert_eq!(format!("{fast:?}"), format!("{:?}", reference.unwrap()));
     }
     if let Some(fast) = fast_toml::from_str::<toml::Table>(text) {
         let reference = toml::from_str::<toml::Table>(text);
-        prop_assert!(reference.is_ok(), "fast read a file toml refuses: {:?}", reference.err());
+        prop_assert!(
+            reference.is_ok(),
+            "fast read a file toml refuses: {:?}",
+            reference.err()
+        );
         prop_assert_eq!(fast, reference.unwrap());
     }
     Ok(())

@@ -683,7 +683,8 @@ async fn a_half_written_file_is_read_again_before_it_is_rejected() {
     let live = Arc::new(
         Live::load(std::slice::from_ref(&path))
             .expect("valid")
-            .with_retry_delay(Duration::from_millis(300)),
+            // Far longer than the finisher needs, even on a loaded machine.
+            .with_retry_delay(Duration::from_millis(1000)),
     );
     let full = with_day2_north(380);
     // Cut inside a quoted URL: certainly invalid.
