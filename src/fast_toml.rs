@@ -14,7 +14,6 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
-use std::str::FromStr;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::forward_to_deserialize_any;
@@ -22,9 +21,12 @@ use toml::value::Datetime;
 
 /// `text` deserialized as `T`, or `None` if it is outside the subset or does not deserialize.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
+    // Offsets are kept in 32 bits: the tree of a big file is large enough as it is.
+    let len = u32::try_from(text.len()).ok().filter(|&l| l < HEADER)?;
     let root = Parser::new(text).document()?;
     T::deserialize(Node {
-        span: 0..text.len(),
+        start: 0,
+        end: len,
         value: Value::Table(root),
     })
     .ok()
@@ -32,7 +34,8 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
 
 /// A value with the byte range it was written at (what `Spanned` gets).
 struct Node<'a> {
-    span: Range<usize>,
+    start: u32,
+    end: u32,
     value: Value<'a>,
 }
 
@@ -48,9 +51,9 @@ enum Value<'a> {
     Table(Table<'a>),
 }
 
-/// The span given to tables made by headers: the model never asks for one, and if a future
-/// model did, the reader gives up rather than guess the span `toml` would give.
-const HEADER_SPAN: Range<usize> = usize::MAX..usize::MAX;
+/// The start given to tables made by headers: the model never asks for their span, and if a
+/// future model did, the reader gives up rather than guess the span `toml` would give.
+const HEADER: u32 = u32::MAX;
 
 /// Keys in file order; tables are small, so a linear search finds duplicates fastest.
 type Table<'a> = Vec<(&'a str, Node<'a>)>;
@@ -131,17 +134,16 @@ impl<'a> Parser<'a> {
         if array {
             self.expect(b']')?;
         }
-        let span = HEADER_SPAN;
         match (array, second) {
             (false, None) => {
                 if find(root, first).is_some() {
                     return None;
                 }
-                root.push((first, table_node(span)));
+                root.push((first, table_node()));
                 Some(Current::Table(first))
             }
             (true, None) => {
-                push_table(root, first, span)?;
+                push_table(root, first)?;
                 Some(Current::Last(first))
             }
             (true, Some(second)) => {
@@ -155,7 +157,7 @@ impl<'a> Parser<'a> {
                 let Value::Table(parent) = &mut parent.value else {
                     return None;
                 };
-                push_table(parent, second, span)?;
+                push_table(parent, second)?;
                 Some(Current::LastOfLast(first, second))
             }
             (false, Some(_)) => None,
@@ -193,7 +195,8 @@ impl<'a> Parser<'a> {
             _ => return None,
         };
         Some(Node {
-            span: start..self.at,
+            start: start as u32,
+            end: self.at as u32,
             value,
         })
     }
@@ -348,18 +351,10 @@ impl<'a> Parser<'a> {
         if self.peek() == Some(b' ') && self.bytes.get(self.at + 1).is_some_and(u8::is_ascii_digit) {
             return None;
         }
-        let b = token.as_bytes();
-        if b.len() == 10
-            && b[4] == b'-'
-            && b[7] == b'-'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        {
-            let date = Datetime::from_str(token).ok()?;
-            return Some(Value::Date(date));
+        match local_date(token) {
+            Some(date) => Some(Value::Date(date)),
+            None => integer(token).map(Value::Int),
         }
-        integer(token).map(Value::Int)
     }
 
     /// `[v, v, …]`, over several lines if need be, with comments and a trailing comma.
@@ -463,6 +458,35 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// `YYYY-MM-DD`, a day that exists, as `toml` would read it.
+fn local_date(token: &str) -> Option<Datetime> {
+    let b = token.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    let number = |range: Range<usize>| b[range].iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+    let (year, month, day) = (number(0..4), number(5..7) as u8, number(8..10) as u8);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&day).then_some(Datetime {
+        date: Some(toml_datetime::Date { year, month, day }),
+        time: None,
+        offset: None,
+    })
+}
+
 /// A decimal TOML integer: optional sign, no leading zeros, `_` only between digits.
 fn integer(token: &str) -> Parsed<i64> {
     let digits = token.strip_prefix(['+', '-']).unwrap_or(token);
@@ -484,9 +508,10 @@ fn integer(token: &str) -> Parsed<i64> {
     plain.parse().ok()
 }
 
-fn table_node<'a>(span: Range<usize>) -> Node<'a> {
+fn table_node<'a>() -> Node<'a> {
     Node {
-        span,
+        start: HEADER,
+        end: HEADER,
         // Room for a typical claim's keys, so that filling it does not reallocate.
         value: Value::Table(Vec::with_capacity(12)),
     }
@@ -505,19 +530,24 @@ fn insert<'a>(table: &mut Table<'a>, key: &'a str, node: Node<'a>) -> Parsed<()>
 }
 
 /// Appends a table to the `[[key]]` array of `table`, making the array if need be.
-fn push_table<'a>(table: &mut Table<'a>, key: &'a str, span: Range<usize>) -> Parsed<()> {
+fn push_table<'a>(table: &mut Table<'a>, key: &'a str) -> Parsed<()> {
     match find(table, key) {
         None => {
             let array = Value::Array {
-                items: vec![table_node(span.clone())],
+                items: vec![table_node()],
                 of_tables: true,
             };
-            table.push((key, Node { span, value: array }));
+            let node = Node {
+                start: HEADER,
+                end: HEADER,
+                value: array,
+            };
+            table.push((key, node));
         }
         Some(Node {
             value: Value::Array { items, of_tables: true },
             ..
-        }) => items.push(table_node(span)),
+        }) => items.push(table_node()),
         Some(_) => return None,
     }
     Some(())
@@ -602,10 +632,10 @@ impl<'de> de::Deserializer<'de> for Node<'_> {
         visitor: V,
     ) -> Result<V::Value, GiveUp> {
         if serde_spanned::de::is_spanned(name) {
-            if self.span == HEADER_SPAN {
+            if self.start == HEADER {
                 return Err(GiveUp);
             }
-            let span = self.span.clone();
+            let span = self.start as usize..self.end as usize;
             return visitor.visit_map(serde_spanned::de::SpannedDeserializer::new(self, span));
         }
         if toml_datetime::de::is_datetime(name) && !matches!(self.value, Value::Date(_)) {
@@ -698,7 +728,7 @@ mod tests {
             "a = \"\"\"x\"\"\"\n",
             "a = \"\"\"\nline one\n  \\  \n\n   joined, \"\" quotes \\u00e9\"\"\"\"\nb = 1\n",
             "a = \"\"\"\"\"x\"\"\"\"\"\n",
-            "a = 2024-02-29\n",
+            "a = 2024-02-29\nb = 2000-02-29\n",
             "a = [ 1, [2, 'x'], ] # trailing comma\n",
             "a = [\n  1, # one\n  2\n]\n",
             "a = {}\nb = { x = 1, y = { z = 2030-01-01 } }\n",
@@ -745,6 +775,7 @@ mod tests {
             "a = _1\n",
             "a = 9223372036854775808\n",
             "a = 2023-02-29\n",
+            "a = 1900-02-29\n",
             "a = 2023-13-01\n",
             "a = \"unterminated\n",
             "a = \"tab\u{1}\"\n",

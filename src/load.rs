@@ -48,8 +48,8 @@ impl Dataset {
                 ]));
             }
         };
-        let file: model::File = parse(text, path)?;
-        let checksum = hex(&Sha256::digest(bytes));
+        let (file, checksum) = parse_and_hash(text, path);
+        let file = file?;
         let source = ds::Source {
             path: path.to_path_buf(),
             checksum,
@@ -58,6 +58,19 @@ impl Dataset {
         };
         Resolver::new(Locator::new(path, text)).resolve(file, source)
     }
+}
+
+/// Parses and hashes the file; a big one is hashed on a second thread meanwhile.
+fn parse_and_hash(text: &str, path: &Path) -> (Result<model::File, LoadError>, String) {
+    let hash = || hex(&Sha256::digest(text.as_bytes()));
+    if text.len() < 1 << 20 {
+        return (parse(text, path), hash());
+    }
+    std::thread::scope(|scope| {
+        let hashing = scope.spawn(hash);
+        let file = parse(text, path);
+        (file, hashing.join().unwrap_or_else(|_| hash()))
+    })
 }
 
 /// Deserializes the file, turning a TOML or shape error into a positioned problem. The fast
