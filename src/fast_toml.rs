@@ -65,7 +65,16 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
+    /// Arrays and inline tables open around the current position.
+    depth: usize,
 }
+
+/// Deeper nesting is left to `toml` (which refuses more than 80 levels): data files nest two
+/// deep, and unbounded recursion could overflow the stack on a hostile file.
+const MAX_NESTING: usize = 16;
+
+/// Tables are searched linearly; one with more keys than any data file has is left to `toml`.
+const MAX_KEYS: usize = 256;
 
 /// Where the next `key = value` lines go: the root, a `[table]`, or the last element of a
 /// `[[array]]` (path of keys from the root, each array step taking its last element).
@@ -83,6 +92,7 @@ impl<'a> Parser<'a> {
             text,
             bytes: text.as_bytes(),
             at: 0,
+            depth: 0,
         }
     }
 
@@ -136,7 +146,7 @@ impl<'a> Parser<'a> {
         }
         match (array, second) {
             (false, None) => {
-                if find(root, first).is_some() {
+                if root.len() >= MAX_KEYS || find(root, first).is_some() {
                     return None;
                 }
                 root.push((first, table_node()));
@@ -186,11 +196,22 @@ impl<'a> Parser<'a> {
             b'"' if self.bytes[self.at..].starts_with(b"\"\"\"") => Value::Str(self.multiline_basic_string()?),
             b'"' => Value::Str(self.basic_string()?),
             b'\'' => Value::Str(self.literal_string()?),
-            b'[' => Value::Array {
-                items: self.array()?,
-                of_tables: false,
-            },
-            b'{' => Value::Table(self.inline_table()?),
+            open @ (b'[' | b'{') => {
+                self.depth += 1;
+                if self.depth > MAX_NESTING {
+                    return None;
+                }
+                let value = if open == b'[' {
+                    Value::Array {
+                        items: self.array()?,
+                        of_tables: false,
+                    }
+                } else {
+                    Value::Table(self.inline_table()?)
+                };
+                self.depth -= 1;
+                value
+            }
             b'0'..=b'9' | b'+' | b'-' => self.number_or_date()?,
             _ => return None,
         };
@@ -522,7 +543,7 @@ fn find<'t, 'a>(table: &'t mut Table<'a>, key: &str) -> Option<&'t mut Node<'a>>
 }
 
 fn insert<'a>(table: &mut Table<'a>, key: &'a str, node: Node<'a>) -> Parsed<()> {
-    if table.iter().any(|(k, _)| *k == key) {
+    if table.len() >= MAX_KEYS || table.iter().any(|(k, _)| *k == key) {
         return None;
     }
     table.push((key, node));
@@ -531,7 +552,9 @@ fn insert<'a>(table: &mut Table<'a>, key: &'a str, node: Node<'a>) -> Parsed<()>
 
 /// Appends a table to the `[[key]]` array of `table`, making the array if need be.
 fn push_table<'a>(table: &mut Table<'a>, key: &'a str) -> Parsed<()> {
+    let full = table.len() >= MAX_KEYS;
     match find(table, key) {
+        None if full => return None,
         None => {
             let array = Value::Array {
                 items: vec![table_node()],
@@ -793,5 +816,13 @@ mod tests {
         for text in refused {
             assert!(from_str::<toml::Table>(text).is_none(), "should give up on {text:?}");
         }
+        // Deeper than `toml` allows, deep enough to overflow the stack, too many keys.
+        let nested = |open: &str, close: &str, n: usize| format!("a = {}{}\n", open.repeat(n), close.repeat(n));
+        assert!(from_str::<toml::Table>(&nested("[", "]", 81)).is_none());
+        assert!(from_str::<toml::Table>(&nested("[", "", 1_000_000)).is_none());
+        assert!(from_str::<toml::Table>(&nested("{ b = ", "", 100_000)).is_none());
+        let keys: String = (0..10_000).map(|i| format!("k{i} = 1\n")).collect();
+        assert!(from_str::<toml::Table>(&keys).is_none());
+        assert!(agrees::<toml::Table>(&nested("[", "]", 3)));
     }
 }
