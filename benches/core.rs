@@ -1,7 +1,8 @@
 //! Benchmarks of the Discord-free core: loading and validating big files, and answering.
 //!
-//! Targets: load+validate of a file costs at most 2× the plain TOML deserialization of the same
-//! text; each answer on the bundled dataset takes under 50 µs.
+//! Targets: load+validate of a generated 10,000-claim file under 100 ms, of 100,000 claims under
+//! 1 s, and at most 2× the plain `toml` deserialization of the same text (`toml_only`); each
+//! answer on the bundled dataset takes under 50 µs.
 //!
 //! `cargo bench --bench core`; `cargo bench --bench core -- load` for one group.
 

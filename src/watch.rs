@@ -10,6 +10,10 @@
 //! a burst of saves is over, so the first reload reads the final content and later events of the
 //! same burst find nothing new (same checksum): one reload, one notice, the combined diff. Saves
 //! spread over longer than the debounce may be served in steps, each a complete valid version.
+//!
+//! With file system events, a second, undebounced watcher starts reading and checking a save as
+//! soon as it happens ([`Live::prepare`]): the debounce then hides the parse of a big file, and
+//! the reload finds the work done if the bytes are still the same.
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
