@@ -48,7 +48,7 @@ pub enum BotError {
 }
 
 /// Room left in a ping for the role mention in front of the notice.
-const PING_TEXT_LIMIT: usize = embeds::limits::CONTENT - 32;
+pub const PING_TEXT_LIMIT: usize = embeds::limits::CONTENT - 32;
 
 /// Runs the bot on live data: watches the data files, tells the desk what each save changed
 /// (or why it was rejected), and answers commands from the newest valid version.
