@@ -289,10 +289,16 @@ impl Live {
             .ok_or_else(|| LiveError::UnknownFile {
                 path: path.to_path_buf(),
             })?;
-        let mut attempt = self.attempt(path, &status.checksum).await;
+        let mut attempt = self.attempt(path, &status.checksum, None).await;
         if matches!(attempt, Attempt::Invalid { .. } | Attempt::Missing) {
             tokio::time::sleep(self.retry_delay).await;
-            attempt = self.attempt(path, &status.checksum).await;
+            // Unchanged invalid bytes need no second parse.
+            let first = match &attempt {
+                Attempt::Invalid { content_hash, .. } => Some(content_hash.clone()),
+                _ => None,
+            };
+            let again = first.map(|content_hash| Prepared { content_hash, attempt });
+            attempt = self.attempt(path, &status.checksum, again).await;
         }
         let reload = match attempt {
             Attempt::Same => self.unchanged(status),
@@ -307,6 +313,16 @@ impl Live {
             Attempt::Invalid { problems, content_hash } => self.reject(status, problems, content_hash),
             Attempt::Missing => self.missing(status),
         };
+        // A preparation that finished while this reload parsed the same bytes is of no use now.
+        {
+            let mut prepared = self.prepared_files();
+            if prepared
+                .get(path)
+                .is_some_and(|p| self.is_settled(path, &p.content_hash))
+            {
+                prepared.remove(path);
+            }
+        }
         // Counted once the state reflects this look, so a test that waits for it sees the result.
         self.checks.fetch_add(1, Ordering::SeqCst);
         let described = reload.outcome.describe();
@@ -336,20 +352,40 @@ impl Live {
             return;
         };
         if matches!(attempt, Attempt::Valid(_) | Attempt::Invalid { .. }) {
-            let prepared = Prepared { content_hash, attempt };
-            self.prepared_files().insert(path.to_path_buf(), prepared);
+            // Checked and stored under one lock, which a finishing reload also takes after it
+            // has updated the state: bytes a reload has already dealt with are never kept.
+            let mut prepared = self.prepared_files();
+            if !self.is_settled(path, &content_hash) {
+                prepared.insert(path.to_path_buf(), Prepared { content_hash, attempt });
+            }
         }
     }
 
-    /// Reads, hashes, parses and validates on a blocking thread (or takes what `prepare` made of
-    /// the same bytes).
-    async fn attempt(&self, path: &Path, served_checksum: &str) -> Attempt {
-        // A preparation under way is waited for: it is likely of the bytes about to be read.
-        drop(self.preparing.lock().await);
-        let prepared = self.prepared_files().remove(path);
+    /// Whether bytes with this hash are the version served or the last rejected save.
+    fn is_settled(&self, path: &Path, content_hash: &str) -> bool {
+        self.status(path).is_some_and(|s| {
+            s.checksum == content_hash
+                || s.last_rejection
+                    .as_ref()
+                    .is_some_and(|r| !r.fixed && r.content_hash == content_hash)
+        })
+    }
+
+    /// Reads, hashes, parses and validates on a blocking thread, or takes what `prepare` made of
+    /// the same bytes, or what a first attempt (`again`) made of them.
+    async fn attempt(&self, path: &Path, served_checksum: &str, again: Option<Prepared>) -> Attempt {
+        let from_watcher = again.is_none();
+        let candidate = match again {
+            Some(first) => Some(first),
+            None => {
+                // A preparation under way is waited for: it is likely of the bytes about to be read.
+                let _wait = self.preparing.lock().await;
+                self.prepared_files().remove(path)
+            }
+        };
         let (path, served) = (path.to_path_buf(), served_checksum.to_string());
-        let checked = tokio::task::spawn_blocking(move || check(&path, &served, prepared)).await;
-        if let Ok((_, Checked::Prepared(_))) = checked {
+        let checked = tokio::task::spawn_blocking(move || check(&path, &served, candidate)).await;
+        if from_watcher && let Ok((_, Checked::Prepared(_))) = checked {
             self.prepared_used.fetch_add(1, Ordering::SeqCst);
         }
         // A panic while checking is a bug, not a reason to stop serving: report it as a rejection.
@@ -547,7 +583,7 @@ fn check(path: &Path, served: &str, prepared: Option<Prepared>) -> (Attempt, Che
     if let Some(ready) = prepared.filter(|p| p.content_hash == content_hash) {
         return (ready.attempt, Checked::Prepared(content_hash));
     }
-    let attempt = match Dataset::from_bytes(&bytes, path) {
+    let attempt = match Dataset::from_bytes_with_checksum(&bytes, path, content_hash.clone()) {
         Ok(dataset) => Attempt::Valid(Box::new(dataset)),
         Err(e) => Attempt::Invalid {
             problems: e.problems(),

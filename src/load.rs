@@ -37,6 +37,15 @@ impl Dataset {
 
     /// Parses and validates file contents; `path` is only used in messages.
     pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Dataset, LoadError> {
+        Dataset::from_bytes_hashed(bytes, path, None)
+    }
+
+    /// Like [`Dataset::from_bytes`], for a caller that already has the bytes' SHA-256 (hex).
+    pub fn from_bytes_with_checksum(bytes: &[u8], path: &Path, checksum: String) -> Result<Dataset, LoadError> {
+        Dataset::from_bytes_hashed(bytes, path, Some(checksum))
+    }
+
+    fn from_bytes_hashed(bytes: &[u8], path: &Path, checksum: Option<String>) -> Result<Dataset, LoadError> {
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -48,7 +57,10 @@ impl Dataset {
                 ]));
             }
         };
-        let (file, checksum) = parse_and_hash(text, path);
+        let (file, checksum) = match checksum {
+            Some(known) => (parse(text, path), known),
+            None => parse_and_hash(text, path),
+        };
         let file = file?;
         let source = ds::Source {
             path: path.to_path_buf(),

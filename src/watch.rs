@@ -94,18 +94,26 @@ pub struct Watcher {
 /// The debouncer, kept alive for as long as the watch runs; with events, also the watcher that
 /// starts preparing a save before the debounce is over.
 enum Backend {
-    Events(
-        Debouncer<RecommendedWatcher, RecommendedCache>,
-        Option<RecommendedWatcher>,
-    ),
+    Events(Debouncer<RecommendedWatcher, RecommendedCache>, Option<Early>),
     Polling(Debouncer<PollWatcher, NoCache>),
 }
 
+/// The undebounced watcher and the task preparing what it reports.
+struct Early {
+    _watcher: RecommendedWatcher,
+    preparing: tokio::task::JoinHandle<()>,
+}
+
 impl Backend {
-    /// Stops the debouncer's thread without waiting for its current tick.
+    /// Stops the debouncer's thread without waiting for its current tick, and the preparations.
     fn stop(self) {
         match self {
-            Backend::Events(debouncer, _early) => debouncer.stop_nonblocking(),
+            Backend::Events(debouncer, early) => {
+                debouncer.stop_nonblocking();
+                if let Some(early) = early {
+                    early.preparing.abort();
+                }
+            }
             Backend::Polling(debouncer) => debouncer.stop_nonblocking(),
         }
     }
@@ -220,7 +228,7 @@ fn early_watcher(
     targets: &[Target],
     live: Arc<Live>,
     runtime: &tokio::runtime::Handle,
-) -> Option<RecommendedWatcher> {
+) -> Option<Early> {
     let (hint_tx, hint_rx) = unbounded_channel::<PathBuf>();
     let targets = targets.to_vec();
     let handler = move |result: notify::Result<notify::Event>| {
@@ -235,18 +243,24 @@ fn early_watcher(
     let mut watcher = match notify::recommended_watcher(handler) {
         Ok(watcher) => watcher,
         Err(e) => {
-            tracing::debug!("no early watcher: {e}");
+            tracing::warn!("saves will be checked only after the debounce: {e}");
             return None;
         }
     };
     for dir in dirs {
         if let Err(e) = notify::Watcher::watch(&mut watcher, dir, RecursiveMode::NonRecursive) {
-            tracing::debug!("no early watcher on {}: {e}", dir.display());
+            tracing::warn!(
+                "saves in {} will be checked only after the debounce: {e}",
+                dir.display()
+            );
             return None;
         }
     }
-    runtime.spawn(prepare_loop(live, hint_rx));
-    Some(watcher)
+    let preparing = runtime.spawn(prepare_loop(live, hint_rx));
+    Some(Early {
+        _watcher: watcher,
+        preparing,
+    })
 }
 
 /// Prepares each file a save touched; hints that arrive meanwhile are merged, so during a burst
