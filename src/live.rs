@@ -40,6 +40,10 @@ pub struct Live {
     prepared: Mutex<HashMap<PathBuf, Prepared>>,
     /// Held while a file is being prepared, so a reload waits for that work instead of redoing it.
     preparing: tokio::sync::Mutex<()>,
+    /// Folders named as data (canonical): a new `.toml` file in one is a new story.
+    folders: Vec<PathBuf>,
+    /// New files that did not load, with the hash of what was rejected: reported once.
+    rejected_new: Mutex<HashMap<PathBuf, String>>,
 }
 
 /// A save already read, parsed and validated, waiting for the reload that serves it.
@@ -193,7 +197,13 @@ impl Live {
     /// Loads every file (folders: their `.toml` files) as version 1.
     pub fn load(paths: &[PathBuf]) -> Result<Live, Vec<LoadError>> {
         let files = data_files(paths).map_err(|e| vec![e])?;
-        Library::load(&files).map(Live::new)
+        let mut live = Library::load(&files).map(Live::new)?;
+        live.folders = paths
+            .iter()
+            .filter(|p| p.is_dir())
+            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+            .collect();
+        Ok(live)
     }
 
     /// Serves an already loaded library; its files are the ones reloads look at.
@@ -220,6 +230,8 @@ impl Live {
             prepared_used: AtomicU64::new(0),
             prepared: Mutex::new(HashMap::new()),
             preparing: tokio::sync::Mutex::new(()),
+            folders: Vec::new(),
+            rejected_new: Mutex::new(HashMap::new()),
         }
     }
 
@@ -258,6 +270,84 @@ impl Live {
     /// when it changed nothing).
     pub fn checks(&self) -> u64 {
         self.checks.load(Ordering::SeqCst)
+    }
+
+    /// The folders named as data (canonical): the watcher reports new `.toml` files in them.
+    pub fn folders(&self) -> &[PathBuf] {
+        &self.folders
+    }
+
+    /// Starts serving a data file that appeared in a data folder after loading (a known file is
+    /// reloaded instead). Says what the desk should hear: the new story, or why the file does
+    /// not load (once per content); nothing if the file is gone again.
+    pub async fn add_file(&self, path: &Path) -> Option<Notice> {
+        let one_at_a_time = self.reloading.lock().await;
+        if self.status(path).is_some() {
+            drop(one_at_a_time);
+            return self.reload_file(path).await.ok()?.notice;
+        }
+        let owned = path.to_path_buf();
+        let checked = tokio::task::spawn_blocking(move || check(&owned, "", None).0).await;
+        let (problems, content_hash) = match checked {
+            Ok(Attempt::Valid(dataset)) => match self.library().replacing(*dataset) {
+                Ok(library) => return Some(self.serve_new(path, library)),
+                Err(e) => (e.problems(), hash_text(&e.to_string())),
+            },
+            Ok(Attempt::Invalid { problems, content_hash }) => (problems, content_hash),
+            Ok(Attempt::Same | Attempt::Missing) => return None,
+            Err(e) => {
+                let message = format!("internal error while checking the file: {e}");
+                (vec![message.clone()], hash_text(&message))
+            }
+        };
+        let mut rejected = self.rejected_new.lock().unwrap_or_else(PoisonError::into_inner);
+        if rejected.get(path) == Some(&content_hash) {
+            return None;
+        }
+        rejected.insert(path.to_path_buf(), content_hash);
+        tracing::warn!(path = %path.display(), errors = problems.len(), "new data file rejected");
+        Some(Notice::NewFileRejected {
+            path: path.to_path_buf(),
+            problems,
+        })
+    }
+
+    /// Serves `library`, which has the new file's story, as that file's version 1.
+    fn serve_new(&self, path: &Path, library: Library) -> Notice {
+        let new = library.stories().iter().find(|d| d.source.path == path).cloned();
+        self.library.store(Arc::new(library));
+        self.rejected_new
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(path);
+        let checksum = new.as_ref().map(|d| d.source.checksum.clone()).unwrap_or_default();
+        self.states().push(FileStatus {
+            path: path.to_path_buf(),
+            version: 1,
+            loaded_at: SystemTime::now(),
+            checksum,
+            last_rejection: None,
+            missing_since: None,
+        });
+        self.checks.fetch_add(1, Ordering::SeqCst);
+        tracing::info!(path = %path.display(), "new data file served");
+        let (story, title, claims, maintainers) = new
+            .map(|d| {
+                (
+                    d.story.id.clone(),
+                    d.story.title.clone(),
+                    d.claims.len(),
+                    d.story.maintainers.clone(),
+                )
+            })
+            .unwrap_or_default();
+        Notice::Added {
+            story,
+            title,
+            path: path.to_path_buf(),
+            claims,
+            maintainers,
+        }
     }
 
     /// How many reloads served what [`Live::prepare`] had made ahead of them (for tests and

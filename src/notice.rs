@@ -42,6 +42,21 @@ pub enum Notice {
         serving_version: u64,
         loaded_at: SystemTime,
     },
+    /// A new data file appeared in a watched folder and is now served as a story.
+    Added {
+        story: String,
+        title: String,
+        path: PathBuf,
+        claims: usize,
+        maintainers: Vec<String>,
+    },
+    /// A new data file appeared in a watched folder but does not load; it is served once it
+    /// does.
+    NewFileRejected {
+        path: PathBuf,
+        /// Every problem, as `file:line:col: message`.
+        problems: Vec<String>,
+    },
     /// The file is back with exactly the content being served (a deleted file restored, or a
     /// rejected save reverted): nothing changed, the outage is over.
     Restored {
@@ -64,7 +79,9 @@ impl Notice {
             Notice::Updated { path, .. }
             | Notice::Rejected { path, .. }
             | Notice::Missing { path, .. }
-            | Notice::Restored { path, .. } => path,
+            | Notice::Restored { path, .. }
+            | Notice::Added { path, .. }
+            | Notice::NewFileRejected { path, .. } => path,
         }
     }
 
@@ -136,6 +153,35 @@ impl Notice {
                     problems.len(),
                     if problems.len() == 1 { "" } else { "s" },
                     utc_text(*loaded_at)
+                )],
+            },
+            Notice::Added {
+                story,
+                title,
+                path,
+                claims,
+                maintainers,
+            } => {
+                let maintainers = if maintainers.is_empty() {
+                    "none listed".to_string()
+                } else {
+                    maintainers.join(", ")
+                };
+                Message::fixed(format!(
+                    "**New story**: {title} (`{story}`), {claims} claim{}, now served as version 1.\n\
+                     File: `{}`\nMaintainers: {maintainers}",
+                    if *claims == 1 { "" } else { "s" },
+                    path.display()
+                ))
+            }
+            Notice::NewFileRejected { path, problems } => Message {
+                head: vec![format!("**New data file rejected**: `{}`", path.display())],
+                items: problems.iter().map(|p| (None, format!("• {p}"))).collect(),
+                noun: ("error", "errors"),
+                tail: vec![format!(
+                    "{} error{} in total. Not served until it loads.",
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" },
                 )],
             },
             Notice::Missing {

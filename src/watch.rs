@@ -144,10 +144,11 @@ impl Watcher {
         let (trigger_tx, trigger_rx) = unbounded_channel::<Vec<PathBuf>>();
         let handler = {
             let targets = targets.clone();
+            let folders = live.folders().to_vec();
             move |result: DebounceEventResult| match result {
                 Ok(events) => {
                     tracing::trace!(?events, "file events");
-                    let touched = touched_files(&targets, &events);
+                    let touched = touched_files(&targets, &folders, &events);
                     if !touched.is_empty() {
                         let _ = trigger_tx.send(touched);
                     }
@@ -346,8 +347,13 @@ fn targets(paths: &[PathBuf]) -> Vec<Target> {
 }
 
 /// The data files a batch of events concerns: their own name, or the ConfigMap link, in their
-/// folder. A rescan request (events were lost) concerns every file.
-fn touched_files(targets: &[Target], events: &[notify_debouncer_full::DebouncedEvent]) -> Vec<PathBuf> {
+/// folder; and other `.toml` files in a data folder, new stories perhaps. A rescan request
+/// (events were lost) concerns every file.
+fn touched_files(
+    targets: &[Target],
+    folders: &[PathBuf],
+    events: &[notify_debouncer_full::DebouncedEvent],
+) -> Vec<PathBuf> {
     let mut touched: Vec<PathBuf> = Vec::new();
     for event in events.iter().filter(|e| may_change_content(&e.kind) || e.need_rescan()) {
         for target in targets {
@@ -356,8 +362,25 @@ fn touched_files(targets: &[Target], events: &[notify_debouncer_full::DebouncedE
                 touched.push(target.path.clone());
             }
         }
+        for path in &event.paths {
+            let known = targets.iter().any(|t| concerns(t, std::slice::from_ref(path)));
+            if !known && is_story_file_in(folders, path) && !touched.contains(path) {
+                touched.push(path.clone());
+            }
+        }
     }
     touched
+}
+
+/// A visible `.toml` file directly in one of the data folders (editors' temporary and backup
+/// files are hidden or have other extensions).
+fn is_story_file_in(folders: &[PathBuf], path: &Path) -> bool {
+    let visible_toml = path.extension().is_some_and(|e| e == "toml")
+        && path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| !n.starts_with('.'));
+    visible_toml && path.parent().is_some_and(|dir| folders.iter().any(|f| f == dir))
 }
 
 /// Whether an event on `paths` may concern the target: its own name, or the ConfigMap link, in
@@ -392,14 +415,20 @@ async fn reload_loop(live: Arc<Live>, mut triggers: UnboundedReceiver<Vec<PathBu
             }
         }
         for path in pending {
-            match live.reload_file(&path).await {
-                Ok(reload) => {
-                    if let Some(notice) = reload.notice {
-                        // Nobody listening is fine: answers are served from `live` regardless.
-                        let _ = notices.send(notice);
+            let notice = if live.status(&path).is_some() {
+                match live.reload_file(&path).await {
+                    Ok(reload) => reload.notice,
+                    Err(e) => {
+                        tracing::warn!("{e}");
+                        None
                     }
                 }
-                Err(e) => tracing::warn!("{e}"),
+            } else {
+                live.add_file(&path).await
+            };
+            if let Some(notice) = notice {
+                // Nobody listening is fine: answers are served from `live` regardless.
+                let _ = notices.send(notice);
             }
         }
     }

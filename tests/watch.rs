@@ -778,6 +778,96 @@ async fn a_preparation_of_other_bytes_is_never_served() {
     assert_eq!(value(&live), 400);
 }
 
+// --- New files in a data folder -------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_story_file_in_a_data_folder_is_announced_and_served_once_valid() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().to_path_buf();
+    fs::write(dir.join("ferry.toml"), base_text()).expect("write");
+    let live = Arc::new(Live::load(std::slice::from_ref(&dir)).expect("valid folder"));
+    let config = WatchConfig {
+        debounce: DEBOUNCE,
+        poll_interval: None,
+    };
+    let (_watcher, mut notices) = Watcher::start(live.clone(), config).expect("watcher starts");
+    let second = base_text()
+        .replacen("id = \"ferry-evacuation-test\"", "id = \"ferry-second\"", 1)
+        .replacen("title = \"Invented test story", "title = \"Second invented story", 1);
+
+    // Editors' scratch files in the folder are no stories.
+    fs::write(dir.join(".ferry.toml.swp"), "not toml").expect("write");
+    fs::write(dir.join("notes.txt"), "not toml").expect("write");
+
+    // A new file that does not load is reported with its position, and not served.
+    let broken = second.replacen("value = 350\n", "value = -350\n", 1);
+    temp_and_rename(&dir.join("second.toml"), &broken);
+    match next(&mut notices).await {
+        Notice::NewFileRejected { path, problems } => {
+            assert!(path.ends_with("second.toml"), "{}", path.display());
+            assert!(
+                problems[0].contains("second.toml:") && problems[0].contains("negative"),
+                "{problems:?}"
+            );
+            let text = Notice::NewFileRejected { path, problems }.render(DISCORD_MESSAGE_LIMIT);
+            assert!(text.contains("Not served until it loads"), "{text}");
+        }
+        other => panic!("expected the new file's rejection, got {other:?}"),
+    }
+    assert_eq!(live.library().stories().len(), 1);
+
+    // Fixed: the desk hears of the new story, and it answers.
+    temp_and_rename(&dir.join("second.toml"), &second);
+    let added = next(&mut notices).await;
+    let text = added.render(DISCORD_MESSAGE_LIMIT);
+    assert!(text.starts_with("**New story**: Second invented story"), "{text}");
+    match added {
+        Notice::Added {
+            story, title, claims, ..
+        } => {
+            assert_eq!(story, "ferry-second");
+            assert!(title.starts_with("Second invented story"), "{title}");
+            assert!(claims > 0);
+        }
+        other => panic!("expected the new story, got {other:?}"),
+    }
+    let library = live.library();
+    assert_eq!(library.stories().len(), 2);
+    let data = library.select(Some("ferry-second")).expect("the new story answers");
+    assert_eq!(data.source.version, 1);
+
+    // From then on it is reloaded like any other file.
+    temp_and_rename(
+        &dir.join("second.toml"),
+        &second.replacen("value = 350\n", "value = 380\n", 1),
+    );
+    match next(&mut notices).await {
+        Notice::Updated {
+            story,
+            old_version: 1,
+            new_version: 2,
+            ..
+        } => assert_eq!(story, "ferry-second"),
+        other => panic!("expected an update of the new story, got {other:?}"),
+    }
+    // A copy of an existing story (same id) is refused, naming both files.
+    temp_and_rename(&dir.join("copy.toml"), &base_text());
+    match next(&mut notices).await {
+        Notice::NewFileRejected { problems, .. } => {
+            assert!(problems[0].contains("ferry-evacuation-test"), "{problems:?}")
+        }
+        other => panic!("expected the copy's rejection, got {other:?}"),
+    }
+    assert_eq!(live.library().stories().len(), 2);
+}
+
+async fn next(notices: &mut UnboundedReceiver<Notice>) -> Notice {
+    tokio::time::timeout(TIMEOUT, notices.recv())
+        .await
+        .expect("a notice in time")
+        .expect("channel open")
+}
+
 fn sha256(text: &str) -> String {
     Sha256::digest(text.as_bytes())
         .iter()
