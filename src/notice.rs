@@ -127,16 +127,11 @@ impl Notice {
                 } else {
                     head.push(counts_line(changes));
                 }
-                let maintainers = if maintainers.is_empty() {
-                    "none listed".to_string()
-                } else {
-                    maintainers.join(", ")
-                };
                 Message {
                     head,
                     items: change_items(changes),
                     noun: ("change", "changes"),
-                    tail: vec![format!("Maintainers: {maintainers}")],
+                    tail: vec![format!("Maintainers: {}", maintainers_text(maintainers))],
                 }
             }
             Notice::Rejected {
@@ -144,46 +139,32 @@ impl Notice {
                 problems,
                 serving_version,
                 loaded_at,
-            } => Message {
-                head: vec![format!("**Update rejected**: `{}`", path.display())],
-                items: problems.iter().map(|p| (None, format!("• {p}"))).collect(),
-                noun: ("error", "errors"),
-                tail: vec![format!(
-                    "{} error{} in total. Still serving version {serving_version} loaded at {}.",
-                    problems.len(),
-                    if problems.len() == 1 { "" } else { "s" },
+            } => Message::problems(
+                format!("**Update rejected**: `{}`", path.display()),
+                problems,
+                &format!(
+                    "Still serving version {serving_version} loaded at {}.",
                     utc_text(*loaded_at)
-                )],
-            },
+                ),
+            ),
             Notice::Added {
                 story,
                 title,
                 path,
                 claims,
                 maintainers,
-            } => {
-                let maintainers = if maintainers.is_empty() {
-                    "none listed".to_string()
-                } else {
-                    maintainers.join(", ")
-                };
-                Message::fixed(format!(
-                    "**New story**: {title} (`{story}`), {claims} claim{}, now served as version 1.\n\
-                     File: `{}`\nMaintainers: {maintainers}",
-                    if *claims == 1 { "" } else { "s" },
-                    path.display()
-                ))
-            }
-            Notice::NewFileRejected { path, problems } => Message {
-                head: vec![format!("**New data file rejected**: `{}`", path.display())],
-                items: problems.iter().map(|p| (None, format!("• {p}"))).collect(),
-                noun: ("error", "errors"),
-                tail: vec![format!(
-                    "{} error{} in total. Not served until it loads.",
-                    problems.len(),
-                    if problems.len() == 1 { "" } else { "s" },
-                )],
-            },
+            } => Message::fixed(format!(
+                "**New story**: {title} (`{story}`), {claims} claim{}, now served as version 1.\n\
+                 File: `{}`\nMaintainers: {}",
+                if *claims == 1 { "" } else { "s" },
+                path.display(),
+                maintainers_text(maintainers)
+            )),
+            Notice::NewFileRejected { path, problems } => Message::problems(
+                format!("**New data file rejected**: `{}`", path.display()),
+                problems,
+                "Not served until it loads.",
+            ),
             Notice::Missing {
                 path,
                 serving_version,
@@ -212,6 +193,14 @@ impl Notice {
             )),
         };
         message.fit(max_chars)
+    }
+}
+
+fn maintainers_text(maintainers: &[String]) -> String {
+    if maintainers.is_empty() {
+        "none listed".to_string()
+    } else {
+        maintainers.join(", ")
     }
 }
 
@@ -258,6 +247,20 @@ struct Message {
 }
 
 impl Message {
+    /// A heading, one bullet per problem, and their count followed by `after`.
+    fn problems(head: String, problems: &[String], after: &str) -> Message {
+        Message {
+            head: vec![head],
+            items: problems.iter().map(|p| (None, format!("• {p}"))).collect(),
+            noun: ("error", "errors"),
+            tail: vec![format!(
+                "{} error{} in total. {after}",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" },
+            )],
+        }
+    }
+
     fn fixed(line: String) -> Message {
         Message {
             head: vec![line],
