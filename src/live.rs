@@ -38,8 +38,9 @@ pub struct Live {
     prepared_used: AtomicU64,
     /// Files read and checked ahead of their reload (see [`Live::prepare`]), by path.
     prepared: Mutex<HashMap<PathBuf, Prepared>>,
-    /// Held while a file is being prepared, so a reload waits for that work instead of redoing it.
-    preparing: tokio::sync::Mutex<()>,
+    /// One lock per file, held while it is being prepared, so its reload waits for that work
+    /// instead of redoing it.
+    preparing: Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>,
     /// Folders named as data (canonical): a new `.toml` file in one is a new story.
     folders: Vec<PathBuf>,
     /// New files that did not load, with the hash of what was rejected: reported once.
@@ -229,7 +230,7 @@ impl Live {
             checks: AtomicU64::new(0),
             prepared_used: AtomicU64::new(0),
             prepared: Mutex::new(HashMap::new()),
-            preparing: tokio::sync::Mutex::new(()),
+            preparing: Mutex::new(HashMap::new()),
             folders: Vec::new(),
             rejected_new: Mutex::new(HashMap::new()),
         }
@@ -430,7 +431,7 @@ impl Live {
     /// this as soon as a save happens, so that parsing a big file overlaps the debounce instead
     /// of following it. The reload uses the result only if the file still holds the same bytes.
     pub async fn prepare(&self, path: &Path) {
-        let _one_at_a_time = self.preparing.lock().await;
+        let _one_at_a_time = self.preparing_lock(path).lock_owned().await;
         let Some(served) = self.status(path).map(|s| s.checksum) else {
             return;
         };
@@ -469,7 +470,7 @@ impl Live {
             Some(first) => Some(first),
             None => {
                 // A preparation under way is waited for: it is likely of the bytes about to be read.
-                let _wait = self.preparing.lock().await;
+                let _wait = self.preparing_lock(path).lock_owned().await;
                 self.prepared_files().remove(path)
             }
         };
@@ -620,6 +621,13 @@ impl Live {
                 loaded_at: status.loaded_at,
             }),
         }
+    }
+
+    /// The lock held while `path` is being prepared (one per file: a big file being prepared
+    /// never delays the reload of another).
+    fn preparing_lock(&self, path: &Path) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.preparing.lock().unwrap_or_else(PoisonError::into_inner);
+        locks.entry(path.to_path_buf()).or_default().clone()
     }
 
     fn prepared_files(&self) -> MutexGuard<'_, HashMap<PathBuf, Prepared>> {
