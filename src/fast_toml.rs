@@ -4,13 +4,14 @@
 //!
 //! It understands a strict subset of TOML: comments; `key = value` with bare keys; headers
 //! `[table]`, `[[array]]` and `[[array.sub_array]]` (a sub-array of the last element, as
-//! `[[claim.citation]]`); single-line basic strings with the common escapes, literal strings;
-//! decimal integers; local dates (`2025-06-16`); arrays; single-line inline tables. Anything
-//! else (a quoted or dotted key, a float, a time, a multi-line string, a redefined key), and
-//! any file with a problem, makes it give up: [`from_str`] returns `None` and the loader asks
-//! the `toml` crate, which has the final word and the precise error messages. So the subset
-//! only has to be right when it succeeds; `tests/properties.rs` checks that it then produces
-//! exactly what `toml` produces, spans included.
+//! `[[claim.citation]]`); basic strings, single-line or `"""` multi-line, with the common
+//! escapes; single-line literal strings; decimal integers; local dates (`2025-06-16`); arrays;
+//! single-line inline tables. Anything else (a quoted or dotted key, a float, a boolean, a time,
+//! a `'''` string, a redefined key, deep nesting), and any file with a problem, makes it give
+//! up: [`from_str`] returns `None` and the loader asks the `toml` crate, which has the final
+//! word and the precise error messages. So the subset only has to be right when it succeeds;
+//! the tests below and `tests/properties.rs` check that it then produces exactly what `toml`
+//! produces, spans included.
 
 use std::borrow::Cow;
 use std::ops::Range;
