@@ -287,8 +287,16 @@ impl Live {
             drop(one_at_a_time);
             return self.reload_file(path).await.ok()?.notice;
         }
-        let owned = path.to_path_buf();
-        let checked = tokio::task::spawn_blocking(move || check(&owned, "", None).0).await;
+        let read = || {
+            let owned = path.to_path_buf();
+            tokio::task::spawn_blocking(move || check(&owned, "", None).0)
+        };
+        let mut checked = read().await;
+        if matches!(checked, Ok(Attempt::Invalid { .. })) {
+            // A file still being copied in: read it again before reporting it.
+            tokio::time::sleep(self.retry_delay).await;
+            checked = read().await;
+        }
         let (problems, content_hash) = match checked {
             Ok(Attempt::Valid(dataset)) => match self.library().replacing(*dataset) {
                 Ok(library) => return Some(self.serve_new(path, library)),
