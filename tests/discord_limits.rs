@@ -133,7 +133,7 @@ fn every_reply_fits_discord_limits_and_says_what_was_left_out() {
         if !matches!(query, Query::About) {
             let last = messages.last().unwrap().embeds.last().unwrap();
             assert!(
-                last.description.contains("more: narrow it with"),
+                last.description.contains("not shown") && last.description.contains("; narrow it with"),
                 "{}: {}",
                 query.command(),
                 last.description

@@ -148,7 +148,9 @@ const SOURCES_WHEN_CROWDED: usize = 3;
 /// Lays a reply out as messages of embeds: an opening embed with the title and lead, one embed
 /// per section with a field per figure, the paste-ready sentence as the first message's text
 /// (easy to copy), and the footer last. A long reply is split over up to [`MAX_MESSAGES`]
-/// messages; what still does not fit is cut with "… and N more: narrow it with {narrow}".
+/// messages; what still does not fit is cut with a last line that says how much is left and
+/// names the next heading not shown ("… and 17 more not shown, the next: “…”; narrow it with
+/// {narrow}").
 pub fn reply_messages(reply: &Reply, narrow: &str) -> Vec<MessageSpec> {
     let roomy = lay_out(reply, narrow, usize::MAX);
     if roomy.len() == 1 {
@@ -164,7 +166,9 @@ fn lay_out(reply: &Reply, narrow: &str, max_sources: usize) -> Vec<MessageSpec> 
         description: truncate(&lead_text(&reply.lead), limits::DESCRIPTION),
         ..EmbedSpec::default()
     }];
-    for section in &reply.sections {
+    // Which section each embed shows (none for the opening one), to count what is left out.
+    let mut sections = vec![None];
+    for (index, section) in reply.sections.iter().enumerate() {
         let notes: Vec<String> = section
             .notes
             .iter()
@@ -179,6 +183,7 @@ fn lay_out(reply: &Reply, narrow: &str, max_sources: usize) -> Vec<MessageSpec> 
             } else {
                 format!("{} (continued)", section.heading)
             };
+            sections.push(Some(index));
             embeds.push(EmbedSpec {
                 title: truncate(&escape_markdown(&heading), limits::TITLE),
                 description: if first {
@@ -198,7 +203,7 @@ fn lay_out(reply: &Reply, narrow: &str, max_sources: usize) -> Vec<MessageSpec> 
         .as_ref()
         .map(|s| truncate(&format!("**Paste-ready:** {}", escape_markdown(s)), limits::CONTENT))
         .unwrap_or_default();
-    pack(embeds, footer, narrow, content)
+    pack(embeds.into_iter().zip(sections).collect(), footer, narrow, content)
 }
 
 fn lead_text(lead: &[String]) -> String {
@@ -258,7 +263,7 @@ fn entry_field(entry: &Entry, max_sources: usize) -> (String, String) {
 /// Fills messages in order with embeds and fields while each message stays within Discord's
 /// limits, starting a new message (a follow-up) when one is full; after [`MAX_MESSAGES`] it
 /// says what was left out. The footer goes on the very last embed.
-fn pack(embeds: Vec<EmbedSpec>, footer: String, narrow: &str, content: String) -> Vec<MessageSpec> {
+fn pack(embeds: Vec<(EmbedSpec, Option<usize>)>, footer: String, narrow: &str, content: String) -> Vec<MessageSpec> {
     // Room kept in every message for the "… and N more" line and the footer.
     let reserve = 200 + length(&footer);
     let budget = limits::TOTAL - reserve;
@@ -267,11 +272,11 @@ fn pack(embeds: Vec<EmbedSpec>, footer: String, narrow: &str, content: String) -
         embeds: Vec::new(),
     }];
     let mut used = 0;
-    let mut omitted = 0;
-    for embed in embeds {
-        if omitted > 0 {
+    let mut left_out = LeftOut::default();
+    for (embed, section) in embeds {
+        if left_out.any() {
             // Once something is left out, everything after it is too: replies keep their order.
-            omitted += embed.fields.len().max(1);
+            left_out.embed(&embed, section);
             continue;
         }
         let mut pending = embed.fields.into_iter().peekable();
@@ -285,7 +290,11 @@ fn pack(embeds: Vec<EmbedSpec>, footer: String, narrow: &str, content: String) -
                 .is_none_or(|(n, v)| length(n) + length(v) + head <= budget - used);
             if full || used + head > budget || !next_fits {
                 if messages.len() == MAX_MESSAGES || messages.last().is_some_and(|m| m.embeds.is_empty()) {
-                    omitted += pending.len().max(1);
+                    if section.is_some_and(|s| left_out.shown.contains(&s)) {
+                        left_out.figures += pending.len();
+                    } else {
+                        left_out.section(&title, section, pending.len());
+                    }
                     break;
                 }
                 messages.push(MessageSpec::default());
@@ -293,6 +302,7 @@ fn pack(embeds: Vec<EmbedSpec>, footer: String, narrow: &str, content: String) -
                 continue;
             }
             used += head;
+            left_out.shown.extend(section);
             let mut fields = Vec::new();
             while let Some((name, value)) = pending.next_if(|(n, v)| used + length(n) + length(v) <= budget) {
                 used += length(&name) + length(&value);
@@ -316,8 +326,8 @@ fn pack(embeds: Vec<EmbedSpec>, footer: String, narrow: &str, content: String) -
     }
     messages.retain(|m| !m.embeds.is_empty() || !m.content.is_empty());
     if let Some(last) = messages.last_mut().and_then(|m| m.embeds.last_mut()) {
-        if omitted > 0 {
-            let more = format!("… and {omitted} more: narrow it with {narrow}");
+        if let Some(said) = left_out.say() {
+            let more = format!("{said}; narrow it with {narrow}");
             // The notice must survive: cut the description before it, not the notice.
             last.description = if last.description.is_empty() {
                 more
@@ -331,9 +341,81 @@ fn pack(embeds: Vec<EmbedSpec>, footer: String, narrow: &str, content: String) -
     messages
 }
 
+/// What a reply had to leave out, in words a reader can act on.
+#[derive(Default)]
+struct LeftOut {
+    /// Sections with at least their heading shown.
+    shown: Vec<usize>,
+    /// Sections not shown at all, and the heading of the first of them.
+    sections: Vec<usize>,
+    next: Option<String>,
+    /// Figures not shown, in sections shown or not.
+    figures: usize,
+}
+
+impl LeftOut {
+    fn any(&self) -> bool {
+        self.figures > 0 || !self.sections.is_empty()
+    }
+
+    /// An embed not shown at all.
+    fn embed(&mut self, embed: &EmbedSpec, section: Option<usize>) {
+        match section {
+            Some(s) if !self.shown.contains(&s) => self.section(&embed.title, Some(s), embed.fields.len()),
+            _ => self.figures += embed.fields.len(),
+        }
+    }
+
+    fn section(&mut self, title: &str, section: Option<usize>, figures: usize) {
+        self.figures += figures;
+        if let Some(s) = section.filter(|s| !self.sections.contains(s)) {
+            self.sections.push(s);
+            self.next.get_or_insert_with(|| truncate(title, 80));
+        }
+    }
+
+    fn say(&self) -> Option<String> {
+        match (self.sections.len(), &self.next) {
+            (0, _) if self.figures == 0 => None,
+            (0, _) | (_, None) => Some(format!("… and {} more figures not shown", self.figures)),
+            (n, Some(next)) => Some(format!("… and {n} more not shown, the next: “{next}”")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cut_reply_says_how_many_items_are_left_and_names_the_next() {
+        let data = crate::Dataset::load("data/repatriation-2025.toml").expect("bundled data");
+        let query = crate::answer::Query::Discrepancy {
+            quantity: None,
+            stage: None,
+        };
+        let reply = crate::answer::answer(&data, &query).expect("answer");
+        let messages = reply_messages(&reply, "the `quantity` or `stage` option");
+        assert_eq!(messages.len(), MAX_MESSAGES);
+        let shown: usize = messages
+            .iter()
+            .flat_map(|m| &m.embeds)
+            .filter(|e| e.title != "Discrepancies" && !e.title.ends_with("(continued)"))
+            .count();
+        let last = messages.last().and_then(|m| m.embeds.last()).expect("an embed");
+        let expected = format!("… and {} more not shown, the next: “", reply.sections.len() - shown);
+        assert!(last.description.contains(&expected), "{}", last.description);
+        let next = &reply.sections[shown].heading;
+        assert!(
+            last.description.contains(&truncate(&escape_markdown(next), 80)),
+            "{}",
+            last.description
+        );
+        assert!(
+            last.description
+                .ends_with("”; narrow it with the `quantity` or `stage` option")
+        );
+    }
 
     #[test]
     fn truncates_by_utf16_units() {
