@@ -264,8 +264,9 @@ fn entry_field(entry: &Entry, max_sources: usize) -> (String, String) {
 /// limits, starting a new message (a follow-up) when one is full; after [`MAX_MESSAGES`] it
 /// says what was left out. The footer goes on the very last embed.
 fn pack(embeds: Vec<(EmbedSpec, Option<usize>)>, footer: String, narrow: &str, content: String) -> Vec<MessageSpec> {
-    // Room kept in every message for the "… and N more" line and the footer.
-    let reserve = 200 + length(&footer);
+    // Room kept in every message for the footer and the longest line saying what was cut.
+    let longest_cut = sections_left(usize::MAX, &"x".repeat(NEXT_HEADING));
+    let reserve = length(&overflow_line(&longest_cut, narrow)) + 1 + length(&footer);
     let budget = limits::TOTAL - reserve;
     let mut messages = vec![MessageSpec {
         content,
@@ -290,6 +291,7 @@ fn pack(embeds: Vec<(EmbedSpec, Option<usize>)>, footer: String, narrow: &str, c
                 .is_none_or(|(n, v)| length(n) + length(v) + head <= budget - used);
             if full || used + head > budget || !next_fits {
                 if messages.len() == MAX_MESSAGES || messages.last().is_some_and(|m| m.embeds.is_empty()) {
+                    left_out.cut = true;
                     if section.is_some_and(|s| left_out.shown.contains(&s)) {
                         left_out.figures += pending.len();
                     } else {
@@ -327,7 +329,7 @@ fn pack(embeds: Vec<(EmbedSpec, Option<usize>)>, footer: String, narrow: &str, c
     messages.retain(|m| !m.embeds.is_empty() || !m.content.is_empty());
     if let Some(last) = messages.last_mut().and_then(|m| m.embeds.last_mut()) {
         if let Some(said) = left_out.say() {
-            let more = format!("{said}; narrow it with {narrow}");
+            let more = overflow_line(&said, narrow);
             // The notice must survive: cut the description before it, not the notice.
             last.description = if last.description.is_empty() {
                 more
@@ -341,9 +343,22 @@ fn pack(embeds: Vec<(EmbedSpec, Option<usize>)>, footer: String, narrow: &str, c
     messages
 }
 
+/// How much of the next heading not shown the last line quotes (UTF-16 units).
+const NEXT_HEADING: usize = 80;
+
+fn overflow_line(said: &str, narrow: &str) -> String {
+    format!("{said}; narrow it with {narrow}")
+}
+
+fn sections_left(count: usize, next: &str) -> String {
+    format!("… and {count} more not shown, the next: “{next}”")
+}
+
 /// What a reply had to leave out, in words a reader can act on.
 #[derive(Default)]
 struct LeftOut {
+    /// Something did not fit: everything after it is left out too.
+    cut: bool,
     /// Sections with at least their heading shown.
     shown: Vec<usize>,
     /// Sections not shown at all, and the heading of the first of them.
@@ -355,7 +370,7 @@ struct LeftOut {
 
 impl LeftOut {
     fn any(&self) -> bool {
-        self.figures > 0 || !self.sections.is_empty()
+        self.cut
     }
 
     /// An embed not shown at all.
@@ -370,15 +385,17 @@ impl LeftOut {
         self.figures += figures;
         if let Some(s) = section.filter(|s| !self.sections.contains(s)) {
             self.sections.push(s);
-            self.next.get_or_insert_with(|| truncate(title, 80));
+            self.next.get_or_insert_with(|| truncate(title, NEXT_HEADING));
         }
     }
 
     fn say(&self) -> Option<String> {
         match (self.sections.len(), &self.next) {
-            (0, _) if self.figures == 0 => None,
-            (0, _) | (_, None) => Some(format!("… and {} more figures not shown", self.figures)),
-            (n, Some(next)) => Some(format!("… and {n} more not shown, the next: “{next}”")),
+            (n, Some(next)) if n > 0 => Some(sections_left(n, next)),
+            _ if self.figures == 1 => Some("… and 1 more figure not shown".to_string()),
+            _ if self.figures > 1 => Some(format!("… and {} more figures not shown", self.figures)),
+            _ if self.cut => Some("… and more not shown".to_string()),
+            _ => None,
         }
     }
 }
