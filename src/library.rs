@@ -120,6 +120,13 @@ impl Library {
         Ok(Library { stories })
     }
 
+    /// The same library without the story from `path`'s file.
+    pub fn without(&self, path: &Path) -> Library {
+        Library {
+            stories: self.stories.iter().filter(|s| s.source.path != path).cloned().collect(),
+        }
+    }
+
     /// The story a question is about: the named one, or the only one loaded.
     pub fn select(&self, story: Option<&str>) -> Result<&Arc<Dataset>, LookupError> {
         match (story, self.stories.as_slice()) {

@@ -298,12 +298,33 @@ impl Live {
             checked = read().await;
         }
         let (problems, content_hash) = match checked {
-            Ok(Attempt::Valid(dataset)) => match self.library().replacing(*dataset) {
-                Ok(library) => return Some(self.serve_new(path, library)),
-                Err(e) => (e.problems(), hash_text(&e.to_string())),
-            },
+            Ok(Attempt::Valid(dataset)) => {
+                // A renamed file: the story's old file is gone, and this one takes over.
+                let library = self.library();
+                let moved_from = library
+                    .stories()
+                    .iter()
+                    .find(|d| d.story.id == dataset.story.id && d.source.path != path)
+                    .map(|d| d.source.path.clone())
+                    .filter(|old| self.status(old).is_some_and(|s| s.missing_since.is_some()));
+                let base = match &moved_from {
+                    Some(old) => library.without(old),
+                    None => Library::clone(&library),
+                };
+                match base.replacing(*dataset) {
+                    Ok(library) => return Some(self.serve_new(path, library, moved_from)),
+                    Err(e) => (e.problems(), hash_text(&e.to_string())),
+                }
+            }
             Ok(Attempt::Invalid { problems, content_hash }) => (problems, content_hash),
-            Ok(Attempt::Same | Attempt::Missing) => return None,
+            Ok(Attempt::Same | Attempt::Missing) => {
+                // Gone again: if it comes back with the same bad content, say so again.
+                self.rejected_new
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .remove(path);
+                return None;
+            }
             Err(e) => {
                 let message = format!("internal error while checking the file: {e}");
                 (vec![message.clone()], hash_text(&message))
@@ -314,6 +335,7 @@ impl Live {
             return None;
         }
         rejected.insert(path.to_path_buf(), content_hash);
+        self.checks.fetch_add(1, Ordering::SeqCst);
         tracing::warn!(path = %path.display(), errors = problems.len(), "new data file rejected");
         Some(Notice::NewFileRejected {
             path: path.to_path_buf(),
@@ -321,10 +343,14 @@ impl Live {
         })
     }
 
-    /// Serves `library`, which has the new file's story, as that file's version 1.
-    fn serve_new(&self, path: &Path, library: Library) -> Notice {
+    /// Serves `library`, which has the new file's story, as that file's version 1; the file
+    /// the story `moved_from`, if any, is no longer followed.
+    fn serve_new(&self, path: &Path, library: Library, moved_from: Option<PathBuf>) -> Notice {
         let new = library.stories().iter().find(|d| d.source.path == path).cloned();
         self.library.store(Arc::new(library));
+        if let Some(old) = &moved_from {
+            self.states().retain(|s| &s.path != old);
+        }
         self.rejected_new
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -356,6 +382,7 @@ impl Live {
             path: path.to_path_buf(),
             claims,
             maintainers,
+            moved_from,
         }
     }
 

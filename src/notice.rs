@@ -49,6 +49,8 @@ pub enum Notice {
         path: PathBuf,
         claims: usize,
         maintainers: Vec<String>,
+        /// The story's previous file, now missing: the file was renamed or moved.
+        moved_from: Option<PathBuf>,
     },
     /// A new data file appeared in a watched folder but does not load; it is served once it
     /// does.
@@ -153,11 +155,21 @@ impl Notice {
                 path,
                 claims,
                 maintainers,
+                moved_from,
             } => Message::fixed(format!(
-                "**New story**: {title} (`{story}`), {claims} claim{}, now served as version 1.\n\
-                 File: `{}`\nMaintainers: {}",
+                "**{}**: {title} (`{story}`), {claims} claim{}, now served as version 1.\n\
+                 File: `{}`{}\nMaintainers: {}",
+                if moved_from.is_some() {
+                    "Story file moved"
+                } else {
+                    "New story"
+                },
                 if *claims == 1 { "" } else { "s" },
                 path.display(),
+                moved_from
+                    .as_ref()
+                    .map(|old| format!(" (was `{}`)", old.display()))
+                    .unwrap_or_default(),
                 maintainers_text(maintainers)
             )),
             Notice::NewFileRejected { path, problems } => Message::problems(

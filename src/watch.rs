@@ -362,7 +362,25 @@ fn touched_files(
                 touched.push(target.path.clone());
             }
         }
-        for path in &event.paths {
+        let mut candidates = event.paths.clone();
+        // Lost events, or a ConfigMap update (which swaps the whole folder): look at every file.
+        let swapped: Vec<&PathBuf> = event
+            .paths
+            .iter()
+            .filter(|p| p.file_name().is_some_and(|n| n == CONFIGMAP_LINK))
+            .filter_map(|p| folders.iter().find(|f| p.parent() == Some(f.as_path())))
+            .collect();
+        let rescan: Vec<&PathBuf> = if event.need_rescan() {
+            folders.iter().collect()
+        } else {
+            swapped
+        };
+        for folder in rescan {
+            if let Ok(entries) = std::fs::read_dir(folder) {
+                candidates.extend(entries.filter_map(Result::ok).map(|e| folder.join(e.file_name())));
+            }
+        }
+        for path in &candidates {
             let known = targets.iter().any(|t| concerns(t, std::slice::from_ref(path)));
             if !known && is_story_file_in(folders, path) && !touched.contains(path) {
                 touched.push(path.clone());
@@ -380,7 +398,7 @@ fn is_story_file_in(folders: &[PathBuf], path: &Path) -> bool {
             .file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| !n.starts_with('.'));
-    visible_toml && path.parent().is_some_and(|dir| folders.iter().any(|f| f == dir))
+    visible_toml && !path.is_dir() && path.parent().is_some_and(|dir| folders.iter().any(|f| f == dir))
 }
 
 /// Whether an event on `paths` may concern the target: its own name, or the ConfigMap link, in

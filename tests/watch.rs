@@ -850,6 +850,28 @@ async fn a_new_story_file_in_a_data_folder_is_announced_and_served_once_valid() 
         } => assert_eq!(story, "ferry-second"),
         other => panic!("expected an update of the new story, got {other:?}"),
     }
+    // Renamed (as `git mv` does): the story follows its file, after saying the old one is gone.
+    let renamed = dir.join("renamed.toml");
+    fs::rename(dir.join("second.toml"), &renamed).expect("rename");
+    let moved = loop {
+        match next(&mut notices).await {
+            Notice::Missing { path, .. } => assert!(path.ends_with("second.toml"), "{}", path.display()),
+            notice @ Notice::Added { .. } => break notice,
+            other => panic!("expected the moved story, got {other:?}"),
+        }
+    };
+    let text = moved.render(DISCORD_MESSAGE_LIMIT);
+    assert!(
+        text.starts_with("**Story file moved**: Second invented story"),
+        "{text}"
+    );
+    assert!(text.contains("renamed.toml") && text.contains("(was `"), "{text}");
+    let library = live.library();
+    assert_eq!(library.stories().len(), 2);
+    let data = library.select(Some("ferry-second")).expect("still answers");
+    assert!(data.source.path.ends_with("renamed.toml"));
+    assert!(live.statuses().iter().all(|s| !s.path.ends_with("second.toml")));
+
     // A copy of an existing story (same id) is refused, naming both files.
     temp_and_rename(&dir.join("copy.toml"), &base_text());
     match next(&mut notices).await {
