@@ -15,12 +15,12 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwap;
-use sha2::{Digest, Sha256};
 
 use crate::dataset::Dataset;
 use crate::diff::diff;
 use crate::error::LoadError;
 use crate::library::{Library, data_files};
+use crate::load::sha256_hex;
 use crate::notice::{Notice, Outage};
 
 /// How long to wait before reading an invalid or missing file a second time: an editor caught
@@ -709,7 +709,7 @@ fn check(path: &Path, served: &str, prepared: Option<Prepared>) -> (Attempt, Che
             return (attempt, Checked::Unread);
         }
     };
-    let content_hash = hex_sha256(&bytes);
+    let content_hash = sha256_hex(&bytes);
     if content_hash == served {
         return (Attempt::Same, Checked::Read(content_hash));
     }
@@ -726,10 +726,6 @@ fn check(path: &Path, served: &str, prepared: Option<Prepared>) -> (Attempt, Che
     (attempt, Checked::Read(content_hash))
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn hash_text(text: &str) -> String {
-    hex_sha256(text.as_bytes())
+    sha256_hex(text.as_bytes())
 }

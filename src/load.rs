@@ -74,7 +74,7 @@ impl Dataset {
 
 /// Parses and hashes the file; a big one is hashed on a second thread meanwhile.
 fn parse_and_hash(text: &str, path: &Path) -> (Result<model::File, LoadError>, String) {
-    let hash = || hex(&Sha256::digest(text.as_bytes()));
+    let hash = || sha256_hex(text.as_bytes());
     if text.len() < 1 << 20 {
         return (parse(text, path), hash());
     }
@@ -107,8 +107,10 @@ fn explain_toml_error(message: &str) -> String {
     message.to_string()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// A file's checksum as datasets keep it (`Source::checksum`): SHA-256, lowercase hex. The
+/// live reloader compares files against it, so both must come from here.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A problem at a byte span of a TOML text (used for config files too).
