@@ -291,14 +291,14 @@ impl Live {
             let owned = path.to_path_buf();
             tokio::task::spawn_blocking(move || check(&owned, "", None).0)
         };
-        let mut checked = read().await;
-        if matches!(checked, Ok(Attempt::Invalid { .. })) {
+        let mut checked = read().await.unwrap_or_else(check_failed);
+        if matches!(checked, Attempt::Invalid { .. }) {
             // A file still being copied in: read it again before reporting it.
             tokio::time::sleep(self.retry_delay).await;
-            checked = read().await;
+            checked = read().await.unwrap_or_else(check_failed);
         }
         let (problems, content_hash) = match checked {
-            Ok(Attempt::Valid(dataset)) => {
+            Attempt::Valid(dataset) => {
                 // A renamed file: the story's old file is gone, and this one takes over.
                 let library = self.library();
                 let moved_from = library
@@ -316,21 +316,14 @@ impl Live {
                     Err(e) => (e.problems(), hash_text(&e.to_string())),
                 }
             }
-            Ok(Attempt::Invalid { problems, content_hash }) => (problems, content_hash),
-            Ok(Attempt::Same | Attempt::Missing) => {
+            Attempt::Invalid { problems, content_hash } => (problems, content_hash),
+            Attempt::Same | Attempt::Missing => {
                 // Gone again: if it comes back with the same bad content, say so again.
-                self.rejected_new
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .remove(path);
+                self.rejected_new_files().remove(path);
                 return None;
             }
-            Err(e) => {
-                let message = format!("internal error while checking the file: {e}");
-                (vec![message.clone()], hash_text(&message))
-            }
         };
-        let mut rejected = self.rejected_new.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut rejected = self.rejected_new_files();
         if rejected.get(path) == Some(&content_hash) {
             return None;
         }
@@ -351,10 +344,7 @@ impl Live {
         if let Some(old) = &moved_from {
             self.states().retain(|s| &s.path != old);
         }
-        self.rejected_new
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(path);
+        self.rejected_new_files().remove(path);
         let checksum = new.as_ref().map(|d| d.source.checksum.clone()).unwrap_or_default();
         self.states().push(FileStatus {
             path: path.to_path_buf(),
@@ -514,14 +504,7 @@ impl Live {
         if from_watcher && let Ok((_, Checked::Prepared(_))) = checked {
             self.prepared_used.fetch_add(1, Ordering::SeqCst);
         }
-        // A panic while checking is a bug, not a reason to stop serving: report it as a rejection.
-        checked.map(|(attempt, _)| attempt).unwrap_or_else(|e| {
-            let message = format!("internal error while checking the file: {e}");
-            Attempt::Invalid {
-                content_hash: hash_text(&message),
-                problems: vec![message],
-            }
-        })
+        checked.map(|(attempt, _)| attempt).unwrap_or_else(check_failed)
     }
 
     fn unchanged(&self, status: FileStatus) -> Reload {
@@ -665,6 +648,10 @@ impl Live {
         locks.entry(path.to_path_buf()).or_default().clone()
     }
 
+    fn rejected_new_files(&self) -> MutexGuard<'_, HashMap<PathBuf, String>> {
+        self.rejected_new.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn prepared_files(&self) -> MutexGuard<'_, HashMap<PathBuf, Prepared>> {
         self.prepared.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -724,6 +711,15 @@ fn check(path: &Path, served: &str, prepared: Option<Prepared>) -> (Attempt, Che
         },
     };
     (attempt, Checked::Read(content_hash))
+}
+
+/// A panic while checking is a bug, not a reason to stop serving: it is reported as a rejection.
+fn check_failed(error: tokio::task::JoinError) -> Attempt {
+    let message = format!("internal error while checking the file: {error}");
+    Attempt::Invalid {
+        content_hash: hash_text(&message),
+        problems: vec![message],
+    }
 }
 
 fn hash_text(text: &str) -> String {
