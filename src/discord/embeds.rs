@@ -275,7 +275,7 @@ fn pack(embeds: Vec<(EmbedSpec, Option<usize>)>, footer: String, narrow: &str, c
     let mut used = 0;
     let mut left_out = LeftOut::default();
     for (embed, section) in embeds {
-        if left_out.any() {
+        if left_out.cut {
             // Once something is left out, everything after it is too: replies keep their order.
             left_out.embed(&embed, section);
             continue;
@@ -369,10 +369,6 @@ struct LeftOut {
 }
 
 impl LeftOut {
-    fn any(&self) -> bool {
-        self.cut
-    }
-
     /// An embed not shown at all.
     fn embed(&mut self, embed: &EmbedSpec, section: Option<usize>) {
         match section {
