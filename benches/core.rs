@@ -10,10 +10,6 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-/// The binary's allocator, so the benchmark measures what it does.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use figures_bot::answer::Query;
 use figures_bot::render::markdown;

@@ -9,10 +9,6 @@
 #[allow(dead_code)]
 mod fake_discord;
 
-/// The binary's allocator, so the benchmark measures what it does.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -8,10 +8,6 @@
 //! `cargo bench --bench reload`. Besides criterion's summary, prints median and p99 of every
 //! save measured.
 
-/// The binary's allocator, so the benchmark measures what it does.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[path = "../tests/support/fake_discord.rs"]
 #[allow(dead_code)]
 mod fake_discord;

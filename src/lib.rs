@@ -11,8 +11,6 @@
 //! * [`model`]: the data file exactly as written, deserialized with positions.
 //! * [`load`]: parsing, resolving references and validation, reporting every problem as
 //!   `file:line:col: message`.
-//! * [`fast_toml`]: a fast reader for the plain TOML data files use, tried before the `toml`
-//!   crate (which has the final word and the error messages).
 //! * [`dataset`]: a loaded, valid story, with every reference resolved.
 //! * [`figure`] and [`date`]: stated numbers with their qualifiers ("more than 6,000") and the
 //!   arithmetic that carries them through sums; dates as newsroom copy writes them.
@@ -41,7 +39,6 @@ pub mod date;
 pub mod diff;
 pub mod discord;
 pub mod error;
-pub mod fast_toml;
 pub mod figure;
 pub mod library;
 pub mod live;

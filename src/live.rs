@@ -19,7 +19,7 @@ use arc_swap::ArcSwap;
 use crate::dataset::Dataset;
 use crate::diff::diff;
 use crate::error::LoadError;
-use crate::library::{Library, data_files};
+use crate::library::Library;
 use crate::load::sha256_hex;
 use crate::notice::{Notice, Outage};
 
@@ -35,23 +35,10 @@ pub struct Live {
     reloading: tokio::sync::Mutex<()>,
     retry_delay: Duration,
     checks: AtomicU64,
-    prepared_used: AtomicU64,
-    /// Files read and checked ahead of their reload (see [`Live::prepare`]), by path.
-    prepared: Mutex<HashMap<PathBuf, Prepared>>,
-    /// One lock per file, held while it is being prepared, so its reload waits for that work
-    /// instead of redoing it.
-    preparing: Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>,
     /// Folders named as data (canonical): a new `.toml` file in one is a new story.
     folders: Vec<PathBuf>,
     /// New files that did not load, with the hash of what was rejected: reported once.
     rejected_new: Mutex<HashMap<PathBuf, String>>,
-}
-
-/// A save already read, parsed and validated, waiting for the reload that serves it.
-struct Prepared {
-    /// SHA-256 of the bytes it was made from: used only if the file still holds exactly them.
-    content_hash: String,
-    attempt: Attempt,
 }
 
 /// What `/about` shows for a file besides the story itself.
@@ -197,8 +184,7 @@ enum Attempt {
 impl Live {
     /// Loads every file (folders: their `.toml` files) as version 1.
     pub fn load(paths: &[PathBuf]) -> Result<Live, Vec<LoadError>> {
-        let files = data_files(paths).map_err(|e| vec![e])?;
-        let mut live = Library::load(&files).map(Live::new)?;
+        let mut live = Library::load(paths).map(Live::new)?;
         live.folders = paths
             .iter()
             .filter(|p| p.is_dir())
@@ -228,9 +214,6 @@ impl Live {
             reloading: tokio::sync::Mutex::new(()),
             retry_delay: DEFAULT_RETRY_DELAY,
             checks: AtomicU64::new(0),
-            prepared_used: AtomicU64::new(0),
-            prepared: Mutex::new(HashMap::new()),
-            preparing: Mutex::new(HashMap::new()),
             folders: Vec::new(),
             rejected_new: Mutex::new(HashMap::new()),
         }
@@ -289,7 +272,7 @@ impl Live {
         }
         let read = || {
             let owned = path.to_path_buf();
-            tokio::task::spawn_blocking(move || check(&owned, "", None).0)
+            tokio::task::spawn_blocking(move || check(&owned, ""))
         };
         let mut checked = read().await.unwrap_or_else(check_failed);
         if matches!(checked, Attempt::Invalid { .. }) {
@@ -376,12 +359,6 @@ impl Live {
         }
     }
 
-    /// How many reloads served what [`Live::prepare`] had made ahead of them (for tests and
-    /// metrics).
-    pub fn prepared_used(&self) -> u64 {
-        self.prepared_used.load(Ordering::SeqCst)
-    }
-
     /// Reloads every file now (`/reload`).
     pub async fn reload_all(&self) -> Vec<Reload> {
         let mut reloads = Vec::new();
@@ -405,16 +382,11 @@ impl Live {
             .ok_or_else(|| LiveError::UnknownFile {
                 path: path.to_path_buf(),
             })?;
-        let mut attempt = self.attempt(path, &status.checksum, None).await;
+        let mut attempt = self.attempt(path, &status.checksum).await;
         if matches!(attempt, Attempt::Invalid { .. } | Attempt::Missing) {
+            // An editor caught mid-save has usually finished by the second read.
             tokio::time::sleep(self.retry_delay).await;
-            // Unchanged invalid bytes need no second parse.
-            let first = match &attempt {
-                Attempt::Invalid { content_hash, .. } => Some(content_hash.clone()),
-                _ => None,
-            };
-            let again = first.map(|content_hash| Prepared { content_hash, attempt });
-            attempt = self.attempt(path, &status.checksum, again).await;
+            attempt = self.attempt(path, &status.checksum).await;
         }
         let reload = match attempt {
             Attempt::Same => self.unchanged(status),
@@ -429,16 +401,6 @@ impl Live {
             Attempt::Invalid { problems, content_hash } => self.reject(status, problems, content_hash),
             Attempt::Missing => self.missing(status),
         };
-        // A preparation that finished while this reload parsed the same bytes is of no use now.
-        {
-            let mut prepared = self.prepared_files();
-            if prepared
-                .get(path)
-                .is_some_and(|p| self.is_settled(path, &p.content_hash))
-            {
-                prepared.remove(path);
-            }
-        }
         // Counted once the state reflects this look, so a test that waits for it sees the result.
         self.checks.fetch_add(1, Ordering::SeqCst);
         let described = reload.outcome.describe();
@@ -452,59 +414,13 @@ impl Live {
         Ok(reload)
     }
 
-    /// Reads and checks a file now, ahead of its reload, and keeps the result: the watcher calls
-    /// this as soon as a save happens, so that parsing a big file overlaps the debounce instead
-    /// of following it. The reload uses the result only if the file still holds the same bytes.
-    pub async fn prepare(&self, path: &Path) {
-        let _one_at_a_time = self.preparing_lock(path).lock_owned().await;
-        let Some(served) = self.status(path).map(|s| s.checksum) else {
-            return;
-        };
-        // The last preparation goes in too: a burst's later events often find the same bytes.
-        let earlier = self.prepared_files().remove(path);
-        let owned = path.to_path_buf();
-        let checked = tokio::task::spawn_blocking(move || check(&owned, &served, earlier)).await;
-        let Ok((attempt, Checked::Read(content_hash) | Checked::Prepared(content_hash))) = checked else {
-            return;
-        };
-        if matches!(attempt, Attempt::Valid(_) | Attempt::Invalid { .. }) {
-            // Checked and stored under one lock, which a finishing reload also takes after it
-            // has updated the state: bytes a reload has already dealt with are never kept.
-            let mut prepared = self.prepared_files();
-            if !self.is_settled(path, &content_hash) {
-                prepared.insert(path.to_path_buf(), Prepared { content_hash, attempt });
-            }
-        }
-    }
-
-    /// Whether bytes with this hash are the version served or the last rejected save.
-    fn is_settled(&self, path: &Path, content_hash: &str) -> bool {
-        self.status(path).is_some_and(|s| {
-            s.checksum == content_hash
-                || s.last_rejection
-                    .as_ref()
-                    .is_some_and(|r| !r.fixed && r.content_hash == content_hash)
-        })
-    }
-
-    /// Reads, hashes, parses and validates on a blocking thread, or takes what `prepare` made of
-    /// the same bytes, or what a first attempt (`again`) made of them.
-    async fn attempt(&self, path: &Path, served_checksum: &str, again: Option<Prepared>) -> Attempt {
-        let from_watcher = again.is_none();
-        let candidate = match again {
-            Some(first) => Some(first),
-            None => {
-                // A preparation under way is waited for: it is likely of the bytes about to be read.
-                let _wait = self.preparing_lock(path).lock_owned().await;
-                self.prepared_files().remove(path)
-            }
-        };
+    /// Reads, hashes, parses and validates on a blocking thread: a big file never stalls the
+    /// async workers that answer commands.
+    async fn attempt(&self, path: &Path, served_checksum: &str) -> Attempt {
         let (path, served) = (path.to_path_buf(), served_checksum.to_string());
-        let checked = tokio::task::spawn_blocking(move || check(&path, &served, candidate)).await;
-        if from_watcher && let Ok((_, Checked::Prepared(_))) = checked {
-            self.prepared_used.fetch_add(1, Ordering::SeqCst);
-        }
-        checked.map(|(attempt, _)| attempt).unwrap_or_else(check_failed)
+        tokio::task::spawn_blocking(move || check(&path, &served))
+            .await
+            .unwrap_or_else(check_failed)
     }
 
     fn unchanged(&self, status: FileStatus) -> Reload {
@@ -641,19 +557,8 @@ impl Live {
         }
     }
 
-    /// The lock held while `path` is being prepared (one per file: a big file being prepared
-    /// never delays the reload of another).
-    fn preparing_lock(&self, path: &Path) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self.preparing.lock().unwrap_or_else(PoisonError::into_inner);
-        locks.entry(path.to_path_buf()).or_default().clone()
-    }
-
     fn rejected_new_files(&self) -> MutexGuard<'_, HashMap<PathBuf, String>> {
         self.rejected_new.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn prepared_files(&self) -> MutexGuard<'_, HashMap<PathBuf, Prepared>> {
-        self.prepared.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn states(&self) -> MutexGuard<'_, Vec<FileStatus>> {
@@ -668,49 +573,31 @@ impl Live {
     }
 }
 
-/// How [`check`] came to its answer.
-enum Checked {
-    /// The file could not be read.
-    Unread,
-    /// Read, with this SHA-256 (hex), and compared or parsed.
-    Read(String),
-    /// Read, with this SHA-256, and the preparation made from the same bytes was used.
-    Prepared(String),
-}
-
-/// Reads and hashes a file; parses and validates it unless it holds the bytes being served or
-/// those `prepared` was made from.
-fn check(path: &Path, served: &str, prepared: Option<Prepared>) -> (Attempt, Checked) {
-    let bytes = match std::fs::read(path) {
+/// Reads and hashes a file; parses and validates it unless it holds the bytes being served.
+fn check(path: &Path, served: &str) -> Attempt {
+    let bytes = match crate::load::read_data_file(path) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Attempt::Missing, Checked::Unread),
-        Err(source) => {
-            let error = LoadError::Read {
-                path: path.to_path_buf(),
-                source,
-            };
-            let attempt = Attempt::Invalid {
+        Err(LoadError::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            return Attempt::Missing;
+        }
+        Err(error) => {
+            return Attempt::Invalid {
                 content_hash: hash_text(&error.to_string()),
                 problems: error.problems(),
             };
-            return (attempt, Checked::Unread);
         }
     };
     let content_hash = sha256_hex(&bytes);
     if content_hash == served {
-        return (Attempt::Same, Checked::Read(content_hash));
+        return Attempt::Same;
     }
-    if let Some(ready) = prepared.filter(|p| p.content_hash == content_hash) {
-        return (ready.attempt, Checked::Prepared(content_hash));
-    }
-    let attempt = match Dataset::from_bytes_with_checksum(&bytes, path, content_hash.clone()) {
+    match Dataset::from_bytes_with_checksum(&bytes, path, content_hash.clone()) {
         Ok(dataset) => Attempt::Valid(Box::new(dataset)),
         Err(e) => Attempt::Invalid {
             problems: e.problems(),
-            content_hash: content_hash.clone(),
+            content_hash,
         },
-    };
-    (attempt, Checked::Read(content_hash))
+    }
 }
 
 /// A panic while checking is a bug, not a reason to stop serving: it is reported as a rejection.

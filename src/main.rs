@@ -5,11 +5,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use figures_bot::cli::{Cli, run};
 
-/// Loading a big data file is allocation-heavy; mimalloc does it markedly faster than the
-/// system allocator (see Cargo.toml).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Unlocked handles: `watch` and `run` log from other threads, which would wait forever on a
