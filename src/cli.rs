@@ -183,15 +183,18 @@ fn run_bot(config: Option<PathBuf>, err: &mut dyn Write) -> ExitCode {
 }
 
 fn check(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
-    let files = match crate::library::data_files(paths) {
-        Ok(files) => files,
+    let listed = match crate::library::data_files(paths) {
+        Ok(listed) => listed,
         Err(e) => {
             let _ = writeln!(err, "{e}");
             return ExitCode::from(exit::INVALID_DATA);
         }
     };
+    for skipped in &listed.skipped {
+        let _ = writeln!(err, "{skipped}");
+    }
     let mut failed = false;
-    for file in &files {
+    for file in &listed.files {
         match Dataset::load(file) {
             Ok(d) => {
                 let _ = writeln!(

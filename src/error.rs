@@ -37,6 +37,8 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{}: is {kind}, not a data file; only regular files are read", path.display())]
+    NotAFile { path: PathBuf, kind: &'static str },
     #[error("{}: no .toml data files in this folder", path.display())]
     EmptyFolder { path: PathBuf },
     #[error("{}", problems_text(.0))]

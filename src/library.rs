@@ -30,40 +30,93 @@ impl Named for Arc<Dataset> {
     }
 }
 
-/// The data files a list of paths names: files as they are, folders by their `.toml` files
-/// (sorted, not recursive).
-pub fn data_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|source| LoadError::Read {
-                path: path.clone(),
-                source,
-            })?;
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
-                .collect();
-            if found.is_empty() {
-                return Err(LoadError::EmptyFolder { path: path.clone() });
-            }
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(path.clone());
-        }
+/// The data files a list of paths names, and the folder entries that look like story files but
+/// cannot be read as one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataFiles {
+    pub files: Vec<PathBuf>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// A `.toml` entry of a data folder that is not read, and why (in the editor's words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: skipped: {}", self.path.display(), self.reason)
     }
-    Ok(files)
+}
+
+/// The data files a list of paths names: files as they are, folders by their visible `.toml`
+/// entries (sorted, not recursive). Such an entry that is not a regular file (a folder, a FIFO,
+/// a dangling link) is skipped and named, never opened: a FIFO would block the read.
+pub fn data_files(paths: &[PathBuf]) -> Result<DataFiles, LoadError> {
+    let mut listed = DataFiles::default();
+    for path in paths {
+        if !path.is_dir() {
+            listed.files.push(path.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(path).map_err(|source| LoadError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let mut found = Vec::new();
+        for entry in entries.filter_map(Result::ok) {
+            let file = entry.path();
+            if !is_story_file_name(&file) {
+                continue;
+            }
+            // `metadata` follows links: a link to a regular file is read like one.
+            match std::fs::metadata(&file) {
+                Ok(meta) if meta.is_file() => found.push(file),
+                Ok(meta) => listed.skipped.push(Skipped {
+                    reason: format!("{}, not a data file", crate::load::file_kind(&meta.file_type())),
+                    path: file,
+                }),
+                Err(e) => listed.skipped.push(Skipped {
+                    reason: if e.kind() == std::io::ErrorKind::NotFound {
+                        "a link to nothing (its target is missing)".to_string()
+                    } else {
+                        format!("cannot be read: {e}")
+                    },
+                    path: file,
+                }),
+            }
+        }
+        if found.is_empty() {
+            return Err(LoadError::EmptyFolder { path: path.clone() });
+        }
+        found.sort();
+        listed.files.extend(found);
+    }
+    listed.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(listed)
+}
+
+/// A visible `.toml` name: editors' temporary and backup files are hidden or end otherwise.
+pub fn is_story_file_name(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "toml")
+        && path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| !n.starts_with('.'))
 }
 
 impl Library {
     /// Loads every file (folders: their `.toml` files). Reports the problems of all files.
     pub fn load(paths: &[PathBuf]) -> Result<Library, Vec<LoadError>> {
-        let files = data_files(paths).map_err(|e| vec![e])?;
+        let listed = data_files(paths).map_err(|e| vec![e])?;
+        for skipped in &listed.skipped {
+            tracing::warn!("{skipped}");
+        }
         let mut datasets = Vec::new();
         let mut errors = Vec::new();
-        for file in &files {
+        for file in &listed.files {
             match Dataset::load(file) {
                 Ok(d) => datasets.push(d),
                 Err(e) => errors.push(e),

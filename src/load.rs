@@ -28,24 +28,16 @@ impl Dataset {
     /// Reads, parses and validates one data file.
     pub fn load(path: impl AsRef<Path>) -> Result<Dataset, LoadError> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Dataset::from_bytes(&bytes, path)
+        Dataset::from_bytes(&read_data_file(path)?, path)
     }
 
     /// Parses and validates file contents; `path` is only used in messages.
     pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Dataset, LoadError> {
-        Dataset::from_bytes_hashed(bytes, path, None)
+        Dataset::from_bytes_with_checksum(bytes, path, sha256_hex(bytes))
     }
 
     /// Like [`Dataset::from_bytes`], for a caller that already has the bytes' SHA-256 (hex).
     pub fn from_bytes_with_checksum(bytes: &[u8], path: &Path, checksum: String) -> Result<Dataset, LoadError> {
-        Dataset::from_bytes_hashed(bytes, path, Some(checksum))
-    }
-
-    fn from_bytes_hashed(bytes: &[u8], path: &Path, checksum: Option<String>) -> Result<Dataset, LoadError> {
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -57,11 +49,8 @@ impl Dataset {
                 ]));
             }
         };
-        let (file, checksum) = match checksum {
-            Some(known) => (parse(text, path), known),
-            None => parse_and_hash(text, path),
-        };
-        let file = file?;
+        let file: model::File =
+            toml::from_str(text).map_err(|e| LoadError::Invalid(vec![toml_problem(path, text, &e)]))?;
         let source = ds::Source {
             path: path.to_path_buf(),
             checksum,
@@ -72,26 +61,56 @@ impl Dataset {
     }
 }
 
-/// Parses and hashes the file; a big one is hashed on a second thread meanwhile.
-fn parse_and_hash(text: &str, path: &Path) -> (Result<model::File, LoadError>, String) {
-    let hash = || sha256_hex(text.as_bytes());
-    if text.len() < 1 << 20 {
-        return (parse(text, path), hash());
+/// Reads a data file, which must be a regular file (symlinks are followed). A FIFO, socket or
+/// device is refused without waiting on it: opening a FIFO for reading would block until a
+/// writer came, stalling every later reload.
+pub fn read_data_file(path: &Path) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
+    let read_error = |source| LoadError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Non-blocking, so that opening a FIFO returns at once; regular files ignore the flag.
+        options.custom_flags(libc::O_NONBLOCK);
     }
-    std::thread::scope(|scope| {
-        let hashing = scope.spawn(hash);
-        let file = parse(text, path);
-        (file, hashing.join().unwrap_or_else(|_| hash()))
-    })
+    let mut file = options.open(path).map_err(read_error)?;
+    let metadata = file.metadata().map_err(read_error)?;
+    if !metadata.is_file() {
+        return Err(LoadError::NotAFile {
+            path: path.to_path_buf(),
+            kind: file_kind(&metadata.file_type()),
+        });
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.read_to_end(&mut bytes).map_err(read_error)?;
+    Ok(bytes)
 }
 
-/// Deserializes the file, turning a TOML or shape error into a positioned problem. The fast
-/// reader goes first; whenever it gives up, the `toml` crate reads the file and explains.
-fn parse(text: &str, path: &Path) -> Result<model::File, LoadError> {
-    if let Some(file) = crate::fast_toml::from_str(text) {
-        return Ok(file);
+/// What a path that is not a regular file is, in an editor's words.
+pub(crate) fn file_kind(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
     }
-    toml::from_str(text).map_err(|e| LoadError::Invalid(vec![toml_problem(path, text, &e)]))
+    if file_type.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
 }
 
 /// Adds a "did you mean" to serde's unknown-field and unknown-variant messages.

@@ -11,16 +11,16 @@
 //! same burst find nothing new (same checksum): one reload, one notice, the combined diff. Saves
 //! spread over longer than the debounce may be served in steps, each a complete valid version.
 //!
-//! With file system events, a second, undebounced watcher starts reading and checking a save as
-//! soon as it happens ([`Live::prepare`]): the debounce then hides the parse of a big file, and
-//! the reload finds the work done if the bytes are still the same.
+//! A data file that is a symlink is watched in its target's folder too (an edit of the target
+//! touches nothing in the link's folder), and the link is resolved again after every batch of
+//! events, so a link pointed elsewhere is followed to its new target's folder.
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
@@ -87,34 +87,67 @@ pub enum WatchError {
 /// A running watch; dropping it stops watching (answers keep being served from [`Live`]).
 pub struct Watcher {
     mode: WatchMode,
-    backend: Option<Backend>,
+    watched: Arc<Watched>,
     worker: tokio::task::JoinHandle<()>,
 }
 
-/// The debouncer, kept alive for as long as the watch runs; with events, also the watcher that
-/// starts preparing a save before the debounce is over.
+/// What is being watched. Shared by the event handler (which reads the targets) and the reload
+/// loop (which follows symlinks to new folders).
+struct Watched {
+    targets: Mutex<Vec<Target>>,
+    dirs: Mutex<BTreeSet<PathBuf>>,
+    /// `None` once the watch has stopped.
+    backend: Mutex<Option<Backend>>,
+}
+
+impl Watched {
+    fn targets(&self) -> MutexGuard<'_, Vec<Target>> {
+        self.targets.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Resolves every data file's path again: a symlink pointed at a file in another folder
+    /// gets that folder watched.
+    fn refresh(&self, paths: &[PathBuf]) {
+        let targets = targets(paths);
+        let mut dirs = self.dirs.lock().unwrap_or_else(PoisonError::into_inner);
+        for target in &targets {
+            if dirs.contains(&target.dir) {
+                continue;
+            }
+            let mut backend = self.backend.lock().unwrap_or_else(PoisonError::into_inner);
+            let Some(backend) = backend.as_mut() else { return };
+            match backend.watch(&target.dir) {
+                Ok(()) => {
+                    tracing::info!(dir = %target.dir.display(), "watching a data file's new folder");
+                    dirs.insert(target.dir.clone());
+                }
+                Err(e) => tracing::warn!("cannot watch {}: {e}", target.dir.display()),
+            }
+        }
+        *self.targets() = targets;
+    }
+}
+
+/// The debouncer, kept alive for as long as the watch runs.
 enum Backend {
-    Events(Debouncer<RecommendedWatcher, RecommendedCache>, Option<Early>),
+    Events(Debouncer<RecommendedWatcher, RecommendedCache>),
     Polling(Debouncer<PollWatcher, NoCache>),
 }
 
-/// The undebounced watcher and the task preparing what it reports.
-struct Early {
-    _watcher: RecommendedWatcher,
-    preparing: tokio::task::JoinHandle<()>,
-}
-
 impl Backend {
-    /// Stops the debouncer's thread without waiting for its current tick, and the preparations.
+    /// Stops the debouncer's thread without waiting for its current tick.
     fn stop(self) {
         match self {
-            Backend::Events(debouncer, early) => {
-                debouncer.stop_nonblocking();
-                if let Some(early) = early {
-                    early.preparing.abort();
-                }
-            }
+            Backend::Events(debouncer) => debouncer.stop_nonblocking(),
             Backend::Polling(debouncer) => debouncer.stop_nonblocking(),
+        }
+    }
+
+    /// Adds a folder to the watch (a symlink's new target folder).
+    fn watch(&mut self, dir: &Path) -> notify::Result<()> {
+        match self {
+            Backend::Events(debouncer) => debouncer.watch(dir, RecursiveMode::NonRecursive),
+            Backend::Polling(debouncer) => debouncer.watch(dir, RecursiveMode::NonRecursive),
         }
     }
 }
@@ -141,14 +174,19 @@ impl Watcher {
         };
         let targets = targets(&live.paths());
         let dirs: BTreeSet<PathBuf> = targets.iter().map(|t| t.dir.clone()).collect();
+        let watched = Arc::new(Watched {
+            targets: Mutex::new(targets),
+            dirs: Mutex::new(dirs.clone()),
+            backend: Mutex::new(None),
+        });
         let (trigger_tx, trigger_rx) = unbounded_channel::<Vec<PathBuf>>();
         let handler = {
-            let targets = targets.clone();
+            let watched = watched.clone();
             let folders = live.folders().to_vec();
             move |result: DebounceEventResult| match result {
                 Ok(events) => {
                     tracing::trace!(?events, "file events");
-                    let touched = touched_files(&targets, &folders, &events);
+                    let touched = touched_files(&watched.targets(), &folders, &events);
                     if !touched.is_empty() {
                         let _ = trigger_tx.send(touched);
                     }
@@ -162,10 +200,7 @@ impl Watcher {
                 WatchMode::Polling(interval),
             ),
             None => match events(&dirs, config.debounce, handler.clone()) {
-                Ok(debouncer) => {
-                    let early = early_watcher(&dirs, &targets, live.clone(), &runtime);
-                    (Backend::Events(debouncer, early), WatchMode::Events)
-                }
+                Ok(debouncer) => (Backend::Events(debouncer), WatchMode::Events),
                 Err(e) => {
                     tracing::warn!("{e}; polling every {:?} instead", FALLBACK_POLL_INTERVAL);
                     let backend = polling(&dirs, config.debounce, FALLBACK_POLL_INTERVAL, handler)?;
@@ -173,17 +208,11 @@ impl Watcher {
                 }
             },
         };
+        *watched.backend.lock().unwrap_or_else(PoisonError::into_inner) = Some(backend);
         let (notice_tx, notice_rx) = unbounded_channel();
-        let worker = runtime.spawn(reload_loop(live, trigger_rx, notice_tx));
+        let worker = runtime.spawn(reload_loop(live, watched.clone(), trigger_rx, notice_tx));
         tracing::info!(?mode, folders = dirs.len(), "watching data files");
-        Ok((
-            Watcher {
-                mode,
-                backend: Some(backend),
-                worker,
-            },
-            notice_rx,
-        ))
+        Ok((Watcher { mode, watched, worker }, notice_rx))
     }
 
     pub fn mode(&self) -> WatchMode {
@@ -193,7 +222,13 @@ impl Watcher {
 
 impl Drop for Watcher {
     fn drop(&mut self) {
-        if let Some(backend) = self.backend.take() {
+        let backend = self
+            .watched
+            .backend
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(backend) = backend {
             backend.stop();
         }
         self.worker.abort();
@@ -218,66 +253,6 @@ where
 {
     let config = notify::Config::default();
     watch_dirs(dirs, debounce, handler, RecommendedCache::new(), config)
-}
-
-/// A second, undebounced watcher on the same folders: the first event of a save starts reading
-/// and checking the file ([`Live::prepare`]) while the debouncer waits for the burst to end, so a
-/// big file is ready to serve when the debounce is over. Only an optimisation: if it cannot be
-/// set up, reloads simply do the work themselves.
-fn early_watcher(
-    dirs: &BTreeSet<PathBuf>,
-    targets: &[Target],
-    live: Arc<Live>,
-    runtime: &tokio::runtime::Handle,
-) -> Option<Early> {
-    let (hint_tx, hint_rx) = unbounded_channel::<PathBuf>();
-    let targets = targets.to_vec();
-    let handler = move |result: notify::Result<notify::Event>| {
-        let Ok(event) = result else { return };
-        if !may_change_content(&event.kind) {
-            return;
-        }
-        for target in targets.iter().filter(|t| concerns(t, &event.paths)) {
-            let _ = hint_tx.send(target.path.clone());
-        }
-    };
-    let mut watcher = match notify::recommended_watcher(handler) {
-        Ok(watcher) => watcher,
-        Err(e) => {
-            tracing::warn!("saves will be checked only after the debounce: {e}");
-            return None;
-        }
-    };
-    for dir in dirs {
-        if let Err(e) = notify::Watcher::watch(&mut watcher, dir, RecursiveMode::NonRecursive) {
-            tracing::warn!(
-                "saves in {} will be checked only after the debounce: {e}",
-                dir.display()
-            );
-            return None;
-        }
-    }
-    let preparing = runtime.spawn(prepare_loop(live, hint_rx));
-    Some(Early {
-        _watcher: watcher,
-        preparing,
-    })
-}
-
-/// Prepares each file a save touched; hints that arrive meanwhile are merged, so during a burst
-/// one preparation runs at a time and the last one starts after the last save.
-async fn prepare_loop(live: Arc<Live>, mut hints: UnboundedReceiver<PathBuf>) {
-    while let Some(first) = hints.recv().await {
-        let mut pending = vec![first];
-        while let Ok(path) = hints.try_recv() {
-            if !pending.contains(&path) {
-                pending.push(path);
-            }
-        }
-        for path in pending {
-            live.prepare(&path).await;
-        }
-    }
 }
 
 fn polling<F>(
@@ -325,25 +300,37 @@ where
     Ok(debouncer)
 }
 
+/// Where events about each data file show: its own folder, and for a symlink also the folder
+/// of the file it points to (an edit there changes nothing in the link's folder).
 fn targets(paths: &[PathBuf]) -> Vec<Target> {
-    paths
-        .iter()
-        .filter_map(|path| {
-            let name = path.file_name()?.to_os_string();
-            let dir = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p,
-                _ => Path::new("."),
-            };
-            // Canonical, so that the folder of two differently spelled paths is watched once and
-            // event paths (built from the watched folder) compare equal.
-            let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-            Some(Target {
+    let mut targets = Vec::new();
+    for path in paths {
+        let Some(name) = path.file_name() else { continue };
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        // Canonical, so that the folder of two differently spelled paths is watched once and
+        // event paths (built from the watched folder) compare equal.
+        let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let own = Target {
+            dir,
+            name: name.to_os_string(),
+            path: path.clone(),
+        };
+        let resolved = std::fs::canonicalize(path).ok().and_then(|real| {
+            let (dir, name) = (real.parent()?.to_path_buf(), real.file_name()?.to_os_string());
+            let elsewhere = dir != own.dir || name != own.name;
+            elsewhere.then(|| Target {
                 dir,
                 name,
                 path: path.clone(),
             })
-        })
-        .collect()
+        });
+        targets.push(own);
+        targets.extend(resolved);
+    }
+    targets
 }
 
 /// The data files a batch of events concerns: their own name, or the ConfigMap link, in their
@@ -423,7 +410,12 @@ fn may_change_content(kind: &EventKind) -> bool {
 
 /// Reloads what the watcher reports, one batch at a time. Batches that arrive during a reload
 /// are merged, so a file is read once for all of them.
-async fn reload_loop(live: Arc<Live>, mut triggers: UnboundedReceiver<Vec<PathBuf>>, notices: UnboundedSender<Notice>) {
+async fn reload_loop(
+    live: Arc<Live>,
+    watched: Arc<Watched>,
+    mut triggers: UnboundedReceiver<Vec<PathBuf>>,
+    notices: UnboundedSender<Notice>,
+) {
     while let Some(mut pending) = triggers.recv().await {
         while let Ok(more) = triggers.try_recv() {
             for path in more {
@@ -432,6 +424,7 @@ async fn reload_loop(live: Arc<Live>, mut triggers: UnboundedReceiver<Vec<PathBu
                 }
             }
         }
+        let mut told = Vec::new();
         for path in pending {
             let notice = if live.status(&path).is_some() {
                 match live.reload_file(&path).await {
@@ -444,10 +437,14 @@ async fn reload_loop(live: Arc<Live>, mut triggers: UnboundedReceiver<Vec<PathBu
             } else {
                 live.add_file(&path).await
             };
-            if let Some(notice) = notice {
-                // Nobody listening is fine: answers are served from `live` regardless.
-                let _ = notices.send(notice);
-            }
+            told.extend(notice);
+        }
+        // Before anyone hears of the new version: a link's new target folder is watched by the
+        // time an editor could save there.
+        watched.refresh(&live.paths());
+        for notice in told {
+            // Nobody listening is fine: answers are served from `live` regardless.
+            let _ = notices.send(notice);
         }
     }
 }

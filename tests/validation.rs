@@ -879,6 +879,32 @@ fn missing_file_is_a_read_error_with_the_path() {
     }
 }
 
+/// A FIFO at a data path is refused at once: opening it for reading would wait for a writer
+/// forever. (Run on a thread, so that a regression fails the test instead of hanging it.)
+#[test]
+fn a_fifo_at_the_data_path_is_an_error_not_a_hang() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("story.toml");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let fifo = path.clone();
+    std::thread::spawn(move || tx.send(Dataset::load(&fifo).map(|_| ()).map_err(|e| e.to_string())));
+    let result = rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("loading a FIFO blocked");
+    assert_eq!(
+        result,
+        Err(format!(
+            "{}: is a named pipe (FIFO), not a data file; only regular files are read",
+            path.display()
+        ))
+    );
+}
+
 #[test]
 fn bundled_test_file_loads() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/invented-ferry-evacuation.toml");

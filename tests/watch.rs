@@ -707,77 +707,6 @@ async fn a_half_written_file_is_read_again_before_it_is_rejected() {
     assert!(matches!(reload.notice, Some(Notice::Updated { .. })));
 }
 
-// --- Work done during the debounce ----------------------------------------------------------
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_save_is_checked_during_the_debounce_and_served_from_that_work() {
-    // A long debounce: the early watcher has long finished preparing when the reload comes.
-    let mut f = start_with(WatchConfig {
-        debounce: Duration::from_millis(700),
-        poll_interval: None,
-    })
-    .await;
-    f.expect_single_update(temp_and_rename).await;
-    assert_eq!(f.live.prepared_used(), 1, "the reload should have used the preparation");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_preparation_of_other_bytes_is_never_served() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let path = tmp.path().join("ferry.toml");
-    fs::write(&path, base_text()).expect("write");
-    let live = Live::load(std::slice::from_ref(&path)).expect("valid");
-    let value = |live: &Live| {
-        let library = live.library();
-        let data = library.select(None).expect("one story");
-        data.claims[data.claim_index("T-003").expect("claim")].figure.value
-    };
-
-    // Prepared from 380, then the file says 390 before the reload: 390 is served.
-    fs::write(&path, with_day2_north(380)).expect("write");
-    live.prepare(&path).await;
-    fs::write(&path, with_day2_north(390)).expect("write");
-    let reload = live.reload_file(&path).await.expect("known file");
-    assert!(
-        matches!(reload.outcome, Outcome::Updated { new_version: 2, .. }),
-        "{:?}",
-        reload.outcome
-    );
-    assert_eq!(value(&live), 390);
-    assert_eq!(live.prepared_used(), 0);
-
-    // Prepared from the bytes the reload reads: that work is served, as the next version.
-    fs::write(&path, with_day2_north(400)).expect("write");
-    live.prepare(&path).await;
-    let reload = live.reload_file(&path).await.expect("known file");
-    assert!(
-        matches!(reload.outcome, Outcome::Updated { new_version: 3, .. }),
-        "{:?}",
-        reload.outcome
-    );
-    assert_eq!(value(&live), 400);
-    assert_eq!(live.prepared_used(), 1);
-
-    // A prepared invalid save is rejected with its position, like one checked at reload time.
-    fs::write(&path, with_day2_north(400).replacen("value = 400", "value = -4", 1)).expect("write");
-    live.prepare(&path).await;
-    let reload = live.reload_file(&path).await.expect("known file");
-    match &reload.outcome {
-        Outcome::Rejected {
-            version: 3,
-            first_error,
-            ..
-        } => {
-            assert!(
-                first_error.contains("ferry.toml:") && first_error.contains("negative"),
-                "{first_error}"
-            )
-        }
-        other => panic!("expected a rejection, got {other:?}"),
-    }
-    assert_eq!(value(&live), 400);
-}
-
 // --- New files in a data folder -------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -895,4 +824,117 @@ fn sha256(text: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+// --- Symlinks and files that are not regular files -------------------------------------------
+
+/// Points `link` at `target` atomically (a new link renamed over the old), as deploy tools do.
+fn repoint(link: &Path, target: &Path) {
+    let tmp = link.with_file_name(".ferry.toml.link-tmp");
+    std::os::unix::fs::symlink(target, &tmp).expect("new link");
+    fs::rename(&tmp, link).expect("swap link");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_symlinked_data_file_follows_edits_of_its_target_and_a_repointed_link() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (data, first, second) = (
+        tmp.path().join("data"),
+        tmp.path().join("first"),
+        tmp.path().join("second"),
+    );
+    for dir in [&data, &first, &second] {
+        fs::create_dir(dir).expect("mkdir");
+    }
+    fs::write(first.join("ferry.toml"), base_text()).expect("write");
+    let link = data.join("ferry.toml");
+    std::os::unix::fs::symlink(first.join("ferry.toml"), &link).expect("link");
+    let mut f = start_at(
+        tmp,
+        data,
+        link.clone(),
+        WatchConfig {
+            debounce: DEBOUNCE,
+            poll_interval: None,
+        },
+    )
+    .await;
+
+    // An edit of the target, in its own folder: nothing happens in the link's folder.
+    truncate_and_write(&first.join("ferry.toml"), &with_day2_north(380));
+    assert!(matches!(f.next_notice().await, Notice::Updated { new_version: 2, .. }));
+    assert_eq!(f.served_value("T-003"), 380);
+
+    // The link now points into another folder: served, and that folder is watched from now on.
+    fs::write(second.join("ferry.toml"), with_day2_north(390)).expect("write");
+    repoint(&link, &second.join("ferry.toml"));
+    assert!(matches!(f.next_notice().await, Notice::Updated { new_version: 3, .. }));
+    assert_eq!(f.served_value("T-003"), 390);
+    truncate_and_write(&second.join("ferry.toml"), &with_day2_north(400));
+    assert!(matches!(f.next_notice().await, Notice::Updated { new_version: 4, .. }));
+    assert_eq!(f.served_value("T-003"), 400);
+    f.assert_quiet().await;
+}
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fifo_saved_over_the_data_file_is_rejected_without_blocking_reloads() {
+    let mut f = start().await;
+    let fifo = f.dir.join(".ferry.fifo");
+    mkfifo(&fifo);
+    fs::rename(&fifo, &f.path).expect("FIFO over the data file");
+    match f.next_notice().await {
+        Notice::Rejected { problems, .. } => {
+            assert!(
+                problems[0].contains("ferry.toml") && problems[0].contains("named pipe (FIFO)"),
+                "{problems:?}"
+            )
+        }
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+    assert_eq!(f.served_value("T-003"), 350, "the last good version is still served");
+    // Reloads go on: a real save afterwards is served.
+    temp_and_rename(&f.path.clone(), &with_day2_north(380));
+    assert!(matches!(f.next_notice().await, Notice::Updated { new_version: 2, .. }));
+    assert_eq!(f.served_value("T-003"), 380);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fifo_or_folder_named_toml_in_a_data_folder_is_skipped_and_named() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().to_path_buf();
+    fs::write(dir.join("ferry.toml"), base_text()).expect("write");
+    mkfifo(&dir.join("pipe.toml"));
+    fs::create_dir(dir.join("folder.toml")).expect("mkdir");
+    std::os::unix::fs::symlink(dir.join("gone.txt"), dir.join("dangling.toml")).expect("link");
+    let listed = figures_bot::library::data_files(std::slice::from_ref(&dir)).expect("listed");
+    assert_eq!(listed.files, vec![dir.join("ferry.toml")]);
+    let skipped: Vec<String> = listed.skipped.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        skipped,
+        vec![
+            format!(
+                "{}: skipped: a link to nothing (its target is missing)",
+                dir.join("dangling.toml").display()
+            ),
+            format!(
+                "{}: skipped: a folder, not a data file",
+                dir.join("folder.toml").display()
+            ),
+            format!(
+                "{}: skipped: a named pipe (FIFO), not a data file",
+                dir.join("pipe.toml").display()
+            ),
+        ]
+    );
+    // Loading the folder reads the one story and never opens the FIFO.
+    let live = Live::load(std::slice::from_ref(&dir)).expect("the folder loads");
+    assert_eq!(live.paths(), vec![dir.join("ferry.toml")]);
 }
