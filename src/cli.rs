@@ -63,7 +63,7 @@ pub enum Command {
         #[arg(long = "data", default_value = DEFAULT_DATA)]
         data: Vec<PathBuf>,
         /// Act on a save once this many milliseconds have passed.
-        #[arg(long, default_value_t = 300)]
+        #[arg(long, default_value_t = crate::watch::DEFAULT_DEBOUNCE.as_millis() as u64)]
         debounce_ms: u64,
         /// Poll every N seconds instead of using file system events (NFS, some container mounts).
         #[arg(long)]
@@ -169,11 +169,12 @@ fn run_bot(config: Option<PathBuf>, err: &mut dyn Write) -> ExitCode {
     for story in live.library().stories() {
         tracing::info!(story = %story.story.id, claims = story.claims.len(), path = %story.source.path.display(), "data loaded");
     }
-    let watch = crate::watch::WatchConfig {
-        debounce: config.watch.debounce(),
-        poll_interval: config.watch.poll_interval(),
-    };
-    match runtime.block_on(crate::discord::run_live(settings, live, watch, shutdown_signal())) {
+    match runtime.block_on(crate::discord::run_live(
+        settings,
+        live,
+        config.watch,
+        shutdown_signal(),
+    )) {
         Ok(()) => ExitCode::from(exit::OK),
         Err(e) => {
             tracing::error!(error = %e, "bot stopped");

@@ -2,12 +2,11 @@
 //! update pings go. Unknown keys are errors with `file:line:col`, like the data files.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use serde::Deserialize;
 
 use crate::error::Problem;
-use crate::load::toml_problem;
+use crate::error::toml_problem;
 
 /// Used when neither `--config` nor `FIGURES_BOT_CONFIG` names a file.
 pub const DEFAULT_CONFIG: &str = "figures-bot.toml";
@@ -22,7 +21,7 @@ pub struct Config {
     #[serde(default)]
     pub notify: NotifyConfig,
     #[serde(default)]
-    pub watch: WatchSettings,
+    pub watch: crate::watch::WatchConfig,
     #[serde(default)]
     pub log: LogConfig,
 }
@@ -67,40 +66,6 @@ pub struct NotifyConfig {
     /// Role mentioned in update pings, and given by `/subscribe`.
     #[serde(default)]
     pub role_id: Option<u64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WatchSettings {
-    /// How long a burst of saves may last before it counts as one change.
-    #[serde(default = "default_debounce_ms")]
-    pub debounce_ms: u64,
-    /// Poll the file every N seconds instead of relying on file-system events (NFS, some mounts).
-    #[serde(default)]
-    pub poll_interval_s: Option<u64>,
-}
-
-impl Default for WatchSettings {
-    fn default() -> Self {
-        WatchSettings {
-            debounce_ms: default_debounce_ms(),
-            poll_interval_s: None,
-        }
-    }
-}
-
-impl WatchSettings {
-    pub fn debounce(&self) -> Duration {
-        Duration::from_millis(self.debounce_ms)
-    }
-
-    pub fn poll_interval(&self) -> Option<Duration> {
-        self.poll_interval_s.map(Duration::from_secs)
-    }
-}
-
-fn default_debounce_ms() -> u64 {
-    300
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -163,7 +128,7 @@ mod tests {
         assert_eq!(config.data, DataPaths::One("data/repatriation-2025.toml".into()));
         assert_eq!(config.discord.guild_ids, vec![123456789012345678]);
         assert_eq!(config.notify.role_id, Some(123456789012345678));
-        assert_eq!(config.watch.debounce_ms, 300);
+        assert_eq!(config.watch.debounce, crate::watch::DEFAULT_DEBOUNCE);
     }
 
     #[test]

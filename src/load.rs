@@ -1,10 +1,9 @@
 //! Reading a data file: parse the TOML, resolve every reference, check every rule, and report
 //! all problems at once, each at its `file:line:col`.
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sha2::{Digest, Sha256};
 use toml::Spanned;
@@ -12,7 +11,7 @@ use toml::value::Datetime;
 
 use crate::dataset::{self as ds, Dataset, Scope, Status};
 use crate::date::{Date, Precision, When};
-use crate::error::{LoadError, Problem};
+use crate::error::{LoadError, Locator, Problem, toml_problem};
 use crate::figure::{Figure, Qualifier};
 use crate::model;
 use crate::suggest::closest;
@@ -113,74 +112,10 @@ pub(crate) fn file_kind(file_type: &std::fs::FileType) -> &'static str {
     }
 }
 
-/// Adds a "did you mean" to serde's unknown-field and unknown-variant messages.
-fn explain_toml_error(message: &str) -> String {
-    let message = message.trim_end();
-    let ticked: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
-    if let Some((found, expected)) = ticked.split_first()
-        && message.starts_with("unknown field")
-        && let Some(best) = closest(found, expected.iter().copied()).first()
-    {
-        return format!("{message}; did you mean `{best}`?");
-    }
-    message.to_string()
-}
-
 /// A file's checksum as datasets keep it (`Source::checksum`): SHA-256, lowercase hex. The
 /// live reloader compares files against it, so both must come from here.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A problem at a byte span of a TOML text (used for config files too).
-pub(crate) fn problem_at(path: &Path, text: &str, span: Range<usize>, message: String) -> Problem {
-    Locator::new(path, text).problem(span, message)
-}
-
-/// A TOML deserialization error as a positioned problem, with "did you mean" for unknown keys.
-pub(crate) fn toml_problem(path: &Path, text: &str, error: &toml::de::Error) -> Problem {
-    problem_at(
-        path,
-        text,
-        error.span().unwrap_or(0..0),
-        explain_toml_error(error.message()),
-    )
-}
-
-/// Turns byte offsets into `line:col`.
-struct Locator<'a> {
-    path: PathBuf,
-    text: &'a str,
-    /// Worked out on the first problem: valid files never need it.
-    line_starts: OnceCell<Vec<usize>>,
-}
-
-impl<'a> Locator<'a> {
-    fn new(path: &Path, text: &'a str) -> Locator<'a> {
-        Locator {
-            path: path.to_path_buf(),
-            text,
-            line_starts: OnceCell::new(),
-        }
-    }
-
-    fn problem(&self, span: Range<usize>, message: String) -> Problem {
-        let line_starts = self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
-        let offset = span.start.min(self.text.len());
-        let line = line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = line_starts[line];
-        let col = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
-        Problem {
-            path: self.path.clone(),
-            line: line + 1,
-            col,
-            message,
-        }
-    }
 }
 
 /// Id → index for one kind of thing, with the names people type for each.
@@ -1000,11 +935,5 @@ mod tests {
         assert!(!is_web_url("https://"));
         assert!(!is_web_url("https://exa mple.org"));
         assert!(!is_web_url("javascript:alert(1)"));
-    }
-
-    #[test]
-    fn suggests_the_closest_field() {
-        let msg = explain_toml_error("unknown field `clamants`, expected one of `id`, `quantity`, `claimants`, `said`");
-        assert!(msg.ends_with("did you mean `claimants`?"), "{msg}");
     }
 }

@@ -45,14 +45,26 @@ const MIN_POLL_INTERVAL: Duration = Duration::from_millis(100);
 /// Kubernetes mounts a ConfigMap's files as symlinks through this one; an update swaps it.
 const CONFIGMAP_LINK: &str = "..data";
 
-/// How changes are noticed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How changes are noticed: the config file's `[watch]` table (`debounce_ms`,
+/// `poll_interval_s`), and the options of `figures-bot watch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct WatchConfig {
     /// Events are acted on this long after they happen; a burst within it gives one reload.
+    #[serde(rename = "debounce_ms", deserialize_with = "millis")]
     pub debounce: Duration,
     /// Poll the folders at this interval instead of using file system events (NFS, some
     /// container mounts deliver none).
+    #[serde(rename = "poll_interval_s", deserialize_with = "seconds")]
     pub poll_interval: Option<Duration>,
+}
+
+fn millis<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    <u64 as serde::Deserialize>::deserialize(d).map(Duration::from_millis)
+}
+
+fn seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    <u64 as serde::Deserialize>::deserialize(d).map(|s| Some(Duration::from_secs(s)))
 }
 
 impl Default for WatchConfig {

@@ -2,7 +2,9 @@
 //! `RB25-F052.handed`), or is listed with a reason in `tests/data/coverage-exclusions.txt`.
 //!
 //! The sheet lives outside the repository (`../shared/sources/`, present where the data is
-//! curated and in CI). Where it is absent, as on a user's machine, the test says so and skips.
+//! curated and in CI). Where it is absent, as on a user's machine, the test says so and skips;
+//! with `FIGURES_BOT_REQUIRE_SOURCES=1` (set by `.ci/run`) its absence is a failure, so CI
+//! cannot lose this test without noticing.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -18,14 +20,31 @@ fn record_ids(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The fact sheet's text; `None` (with a visible message) where it is absent and not required.
+fn fact_sheet() -> Option<String> {
+    let sheet = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/sources/repatriation-2025.md");
+    match std::fs::read_to_string(&sheet) {
+        Ok(text) => Some(text),
+        Err(e) if std::env::var("FIGURES_BOT_REQUIRE_SOURCES").is_ok_and(|v| v == "1") => {
+            panic!(
+                "FIGURES_BOT_REQUIRE_SOURCES=1 but the fact sheet {} cannot be read: {e}",
+                sheet.display()
+            )
+        }
+        Err(_) => {
+            eprintln!(
+                "SKIPPED: fact sheet not found at {} (set FIGURES_BOT_REQUIRE_SOURCES=1 to make this a failure)",
+                sheet.display()
+            );
+            None
+        }
+    }
+}
+
 #[test]
 fn every_fact_sheet_record_is_in_the_data_or_excluded_with_a_reason() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let sheet = root.join("../shared/sources/repatriation-2025.md");
-    let Ok(text) = std::fs::read_to_string(&sheet) else {
-        eprintln!("skipped: fact sheet not found at {}", sheet.display());
-        return;
-    };
+    let Some(text) = fact_sheet() else { return };
     let records = record_ids(&text);
     assert_eq!(records.len(), 68, "the sheet has 68 figure records");
 
@@ -68,10 +87,7 @@ fn every_fact_sheet_record_is_in_the_data_or_excluded_with_a_reason() {
 #[test]
 fn every_url_comes_from_the_fact_sheet() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let Ok(sheet) = std::fs::read_to_string(root.join("../shared/sources/repatriation-2025.md")) else {
-        eprintln!("skipped: fact sheet not found");
-        return;
-    };
+    let Some(sheet) = fact_sheet() else { return };
     let data = Dataset::load(root.join("data/repatriation-2025.toml")).unwrap();
     let urls = data
         .claims
