@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -12,7 +14,10 @@ use crate::config::Config;
 use crate::dataset::Dataset;
 use crate::discord::{BotSettings, shutdown_signal};
 use crate::library::Library;
+use crate::live::Live;
+use crate::notice::DISCORD_MESSAGE_LIMIT;
 use crate::render::markdown;
+use crate::watch::{WatchConfig, WatchMode, Watcher};
 
 /// The bundled dataset, used when no path is given.
 pub const DEFAULT_DATA: &str = "data/repatriation-2025.toml";
@@ -84,11 +89,11 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
             poll_interval_s,
         } => {
             init_logging(false);
-            let config = crate::watch::WatchConfig {
-                debounce: std::time::Duration::from_millis(debounce_ms),
-                poll_interval: poll_interval_s.map(std::time::Duration::from_secs),
+            let config = WatchConfig {
+                debounce: Duration::from_millis(debounce_ms),
+                poll_interval: poll_interval_s.map(Duration::from_secs),
             };
-            crate::watch::run_terminal(&data, config, out, err)
+            watch(&data, config, out, err)
         }
     }
 }
@@ -235,4 +240,60 @@ fn ask(data: &[PathBuf], story: Option<&str>, question: Ask, out: &mut dyn Write
             ExitCode::from(exit::USAGE)
         }
     }
+}
+
+/// `figures-bot watch`: load, then print each notice as the desk would see it, until Ctrl-C.
+fn watch(data: &[PathBuf], config: WatchConfig, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let live = match Live::load(data) {
+        Ok(live) => Arc::new(live),
+        Err(errors) => {
+            for e in errors {
+                for line in e.problems() {
+                    let _ = writeln!(err, "{line}");
+                }
+            }
+            return ExitCode::from(exit::INVALID_DATA);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = writeln!(err, "figures-bot: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let (watcher, mut notices) = match Watcher::start(live.clone(), config) {
+            Ok(started) => started,
+            Err(e) => {
+                let _ = writeln!(err, "figures-bot: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let files: Vec<String> = live.paths().iter().map(|p| p.display().to_string()).collect();
+        let how = match watcher.mode() {
+            WatchMode::Events => format!("debounce {} ms", config.debounce.as_millis()),
+            WatchMode::Polling(every) => format!(
+                "polling every {} s, debounce {} ms",
+                every.as_secs_f64(),
+                config.debounce.as_millis()
+            ),
+        };
+        let _ = writeln!(out, "watching {} ({how}); Ctrl-C to stop", files.join(", "));
+        let _ = out.flush();
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        loop {
+            tokio::select! {
+                notice = notices.recv() => match notice {
+                    Some(notice) => {
+                        let _ = writeln!(out, "{}\n", notice.render(DISCORD_MESSAGE_LIMIT));
+                        let _ = out.flush();
+                    }
+                    None => return ExitCode::FAILURE,
+                },
+                _ = &mut ctrl_c => return ExitCode::SUCCESS,
+            }
+        }
+    })
 }
