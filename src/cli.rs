@@ -1,5 +1,6 @@
 //! The command line: `check` for editors before they publish, `ask` for the same answers the
-//! bot gives, as Markdown.
+//! bot gives, as Markdown (each question's arguments come from its module in `answer`), `watch`
+//! to see what saves change, and `run` for the bot.
 
 use std::io::Write;
 use std::path::PathBuf;
