@@ -1,20 +1,24 @@
 //! The command line: `check` for editors before they publish, `ask` for the same answers the
-//! bot gives, as Markdown.
+//! bot gives, as Markdown (each question's arguments come from its module in `answer`), `watch`
+//! to see what saves change, and `run` for the bot.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use crate::answer::{COMMANDS, Query, answer};
+use crate::answer::{Ask, answer};
 use crate::config::Config;
 use crate::dataset::Dataset;
 use crate::discord::{BotSettings, shutdown_signal};
-use crate::error::LookupError;
 use crate::library::Library;
+use crate::live::Live;
+use crate::notice::DISCORD_MESSAGE_LIMIT;
 use crate::render::markdown;
-use crate::suggest::closest;
+use crate::watch::{WatchConfig, WatchMode, Watcher};
 
 /// The bundled dataset, used when no path is given.
 pub const DEFAULT_DATA: &str = "data/repatriation-2025.toml";
@@ -35,20 +39,16 @@ pub enum Command {
         paths: Vec<PathBuf>,
     },
     /// Answer a question on the command line, as Markdown.
-    ///
-    /// Commands: total [QUANTITY] [CLAIMANT], stage STAGE, discrepancy [QUANTITY|STAGE],
-    /// source CLAIMANT, timeline, about.
+    #[command(subcommand_value_name = "QUESTION", subcommand_help_heading = "Questions")]
     Ask {
         /// A data file or folder; may be repeated.
-        #[arg(long = "data", default_value = DEFAULT_DATA)]
+        #[arg(long = "data", default_value = DEFAULT_DATA, global = true)]
         data: Vec<PathBuf>,
         /// Which story, when more than one is loaded (id or unique prefix).
-        #[arg(long)]
+        #[arg(long, global = true)]
         story: Option<String>,
-        /// total, stage, discrepancy, source, timeline or about.
-        command: String,
-        /// The command's arguments; words are joined ("16 june").
-        args: Vec<String>,
+        #[command(subcommand)]
+        question: Ask,
     },
     /// Run the Discord bot (token from DISCORD_TOKEN or `discord.token_file`).
     Run {
@@ -82,12 +82,7 @@ pub mod exit {
 pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     match command {
         Command::Check { paths } => check(&paths, out, err),
-        Command::Ask {
-            data,
-            story,
-            command,
-            args,
-        } => ask(&data, story.as_deref(), &command, &args, out, err),
+        Command::Ask { data, story, question } => ask(&data, story.as_deref(), question, out, err),
         Command::Run { config } => run_bot(config, err),
         Command::Watch {
             data,
@@ -95,11 +90,11 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
             poll_interval_s,
         } => {
             init_logging(false);
-            let config = crate::watch::WatchConfig {
-                debounce: std::time::Duration::from_millis(debounce_ms),
-                poll_interval: poll_interval_s.map(std::time::Duration::from_secs),
+            let config = WatchConfig {
+                debounce: Duration::from_millis(debounce_ms),
+                poll_interval: poll_interval_s.map(Duration::from_secs),
             };
-            crate::watch::run_terminal(&data, config, out, err)
+            watch(&data, config, out, err)
         }
     }
 }
@@ -223,14 +218,7 @@ fn check(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> ExitCod
     ExitCode::from(if failed { exit::INVALID_DATA } else { exit::OK })
 }
 
-fn ask(
-    data: &[PathBuf],
-    story: Option<&str>,
-    command: &str,
-    args: &[String],
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> ExitCode {
+fn ask(data: &[PathBuf], story: Option<&str>, question: Ask, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     let library = match Library::load(data) {
         Ok(l) => l,
         Err(errors) => {
@@ -245,7 +233,7 @@ fn ask(
     let result = library
         .select(story)
         .map_err(|e| e.to_string())
-        .and_then(|d| parse_query(d, command, args).map(|q| (d, q)))
+        .and_then(|d| question.query(d).map(|q| (d, q)))
         .and_then(|(d, q)| answer(d, &q).map_err(|e| e.to_string()));
     match result {
         Ok(reply) => {
@@ -259,101 +247,58 @@ fn ask(
     }
 }
 
-/// Turns `stage 16 june` into a query. Where an argument could be one of two kinds
-/// (`total medinsky`, `discrepancy final`), the kinds are tried in turn.
-pub fn parse_query(data: &Dataset, command: &str, args: &[String]) -> Result<Query, String> {
-    let joined = args.join(" ");
-    let arg = (!joined.trim().is_empty()).then(|| joined.clone());
-    let required = |what: &str| {
-        arg.clone()
-            .ok_or_else(|| format!("`{command}` needs a {what}, e.g. `figures-bot ask {command} <{what}>`"))
-    };
-    match command.to_lowercase().as_str() {
-        "total" => {
-            let (mut quantity, mut claimant) = (None, None);
-            for word in split_total_args(data, args) {
-                if quantity.is_none() && data.find_quantity(&word).is_ok() {
-                    quantity = Some(word);
-                } else if claimant.is_none() {
-                    claimant = Some(word);
-                } else {
-                    return Err(format!(
-                        "`total` takes at most a quantity and a claimant; `{word}` is one too many"
-                    ));
+/// `figures-bot watch`: load, then print each notice as the desk would see it, until Ctrl-C.
+fn watch(data: &[PathBuf], config: WatchConfig, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let live = match Live::load(data) {
+        Ok(live) => Arc::new(live),
+        Err(errors) => {
+            for e in errors {
+                for line in e.problems() {
+                    let _ = writeln!(err, "{line}");
                 }
             }
-            Ok(Query::Total { quantity, claimant })
+            return ExitCode::from(exit::INVALID_DATA);
         }
-        "stage" => Ok(Query::Stage {
-            stage: required("stage")?,
-        }),
-        "discrepancy" | "discrepancies" => Ok(match arg {
-            None => Query::Discrepancy {
-                quantity: None,
-                stage: None,
-            },
-            Some(a) => match (data.find_quantity(&a), data.find_stage(&a)) {
-                (Ok(_), _) => Query::Discrepancy {
-                    quantity: Some(a),
-                    stage: None,
-                },
-                (_, Ok(_)) => Query::Discrepancy {
-                    quantity: None,
-                    stage: Some(a),
-                },
-                (Err(q), Err(s)) => return Err(combine("quantity or stage", &a, &[q, s])),
-            },
-        }),
-        "source" => Ok(Query::Source {
-            claimant: required("claimant")?,
-        }),
-        "timeline" | "about" if arg.is_some() => Err(format!("`{command}` takes no arguments")),
-        "timeline" => Ok(Query::Timeline),
-        "about" => Ok(Query::About),
-        _ => {
-            let hint = closest(command, COMMANDS)
-                .first()
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
-            Err(format!(
-                "unknown command `{command}`{hint} (commands: {})",
-                COMMANDS.join(", ")
-            ))
-        }
-    }
-}
-
-/// `total` accepts a quantity and a claimant, each possibly several words: the longest leading
-/// run of words that names a quantity is the quantity, the rest the claimant.
-fn split_total_args(data: &Dataset, args: &[String]) -> Vec<String> {
-    for cut in (1..=args.len()).rev() {
-        let head = args[..cut].join(" ");
-        if data.find_quantity(&head).is_ok() {
-            let mut parts = vec![head];
-            if cut < args.len() {
-                parts.push(args[cut..].join(" "));
-            }
-            return parts;
-        }
-    }
-    if args.is_empty() {
-        Vec::new()
-    } else {
-        vec![args.join(" ")]
-    }
-}
-
-fn combine(kind: &str, query: &str, errors: &[LookupError]) -> String {
-    let mut suggestions: Vec<String> = Vec::new();
-    for s in errors.iter().flat_map(|e| e.suggestions()) {
-        if !suggestions.contains(s) {
-            suggestions.push(s.clone());
-        }
-    }
-    let hint = if suggestions.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean {}?", suggestions.join(", "))
     };
-    format!("no {kind} matches `{query}`{hint}")
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = writeln!(err, "figures-bot: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let (watcher, mut notices) = match Watcher::start(live.clone(), config) {
+            Ok(started) => started,
+            Err(e) => {
+                let _ = writeln!(err, "figures-bot: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let files: Vec<String> = live.paths().iter().map(|p| p.display().to_string()).collect();
+        let how = match watcher.mode() {
+            WatchMode::Events => format!("debounce {} ms", config.debounce.as_millis()),
+            WatchMode::Polling(every) => format!(
+                "polling every {} s, debounce {} ms",
+                every.as_secs_f64(),
+                config.debounce.as_millis()
+            ),
+        };
+        let _ = writeln!(out, "watching {} ({how}); Ctrl-C to stop", files.join(", "));
+        let _ = out.flush();
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        loop {
+            tokio::select! {
+                notice = notices.recv() => match notice {
+                    Some(notice) => {
+                        let _ = writeln!(out, "{}\n", notice.render(DISCORD_MESSAGE_LIMIT));
+                        let _ = out.flush();
+                    }
+                    None => return ExitCode::FAILURE,
+                },
+                _ = &mut ctrl_c => return ExitCode::SUCCESS,
+            }
+        }
+    })
 }

@@ -16,8 +16,10 @@
 //!   arithmetic that carries them through sums; dates as newsroom copy writes them.
 //! * [`lookup`] and [`suggest`]: finding a stage, quantity or claimant from what a user typed,
 //!   with "did you mean" and autocomplete ranking.
-//! * [`answer`]: one module per command (`total`, `stage`, `discrepancy`, `source`, `timeline`,
-//!   `about`), each building a renderer-neutral [`answer::Reply`].
+//! * [`answer`]: one module per question (`total`, `stage`, `discrepancy`, `source`, `timeline`,
+//!   `about`), each owning how it is asked (its `ask` arguments, a clap subcommand, and a
+//!   plain-data [`answer::Question`] with its Discord options) and its renderer-neutral
+//!   [`answer::Reply`]. [`answer::QUESTIONS`] and [`answer::Ask`] list them.
 //! * [`library`]: several stories loaded at once.
 //! * [`diff`]: what changed in meaning between two versions of a story.
 //! * [`live`]: the stories being served, reloaded atomically when a file changes.
@@ -28,8 +30,9 @@
 //!
 //! * [`cli`]: `figures-bot check`, `ask`, `watch` and `run`, and the binary's entry point.
 //! * [`config`]: the bot's config file.
-//! * [`watch`]: noticing saves (file system events or polling) and `figures-bot watch`.
-//! * [`discord`]: the Discord adapter (serenity): commands, embeds, update pings.
+//! * [`watch`]: noticing saves (file system events or polling).
+//! * [`discord`]: the Discord adapter (serenity): commands built from the questions'
+//!   descriptions, embeds, update pings.
 
 pub mod answer;
 pub mod cli;

@@ -17,9 +17,7 @@
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -31,7 +29,7 @@ use notify_debouncer_full::{
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::live::Live;
-use crate::notice::{DISCORD_MESSAGE_LIMIT, Notice};
+use crate::notice::Notice;
 
 /// Default quiet time before a save is acted on.
 pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(300);
@@ -459,60 +457,4 @@ async fn reload_loop(
             let _ = notices.send(notice);
         }
     }
-}
-
-/// `figures-bot watch`: load, then print each notice as the desk would see it, until Ctrl-C.
-pub fn run_terminal(data: &[PathBuf], config: WatchConfig, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
-    let live = match Live::load(data) {
-        Ok(live) => Arc::new(live),
-        Err(errors) => {
-            for e in errors {
-                for line in e.problems() {
-                    let _ = writeln!(err, "{line}");
-                }
-            }
-            return ExitCode::from(crate::cli::exit::INVALID_DATA);
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            let _ = writeln!(err, "figures-bot: cannot start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(async {
-        let (watcher, mut notices) = match Watcher::start(live.clone(), config) {
-            Ok(started) => started,
-            Err(e) => {
-                let _ = writeln!(err, "figures-bot: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
-        let files: Vec<String> = live.paths().iter().map(|p| p.display().to_string()).collect();
-        let how = match watcher.mode() {
-            WatchMode::Events => format!("debounce {} ms", config.debounce.as_millis()),
-            WatchMode::Polling(every) => format!(
-                "polling every {} s, debounce {} ms",
-                every.as_secs_f64(),
-                config.debounce.as_millis()
-            ),
-        };
-        let _ = writeln!(out, "watching {} ({how}); Ctrl-C to stop", files.join(", "));
-        let _ = out.flush();
-        let ctrl_c = tokio::signal::ctrl_c();
-        tokio::pin!(ctrl_c);
-        loop {
-            tokio::select! {
-                notice = notices.recv() => match notice {
-                    Some(notice) => {
-                        let _ = writeln!(out, "{}\n", notice.render(DISCORD_MESSAGE_LIMIT));
-                        let _ = out.flush();
-                    }
-                    None => return ExitCode::FAILURE,
-                },
-                _ = &mut ctrl_c => return ExitCode::SUCCESS,
-            }
-        }
-    })
 }

@@ -1,5 +1,6 @@
 //! `figures-bot run` checks everything it can before connecting: a crash loop must not burn
-//! Discord's daily IDENTIFY budget, and the token must never be printed.
+//! Discord's daily IDENTIFY budget, and the token must never be printed. `figures-bot ask`
+//! reads each question's arguments as the README documents them.
 
 use std::process::Command;
 
@@ -78,4 +79,87 @@ fn an_unknown_config_key_is_a_positioned_error() {
         "{stderr}"
     );
     assert!(stderr.contains("did you mean `channel_id`?"), "{stderr}");
+}
+
+/// `ask` in-process: the exit code, stdout and stderr.
+fn ask(args: &[&str]) -> (u8, String, String) {
+    use clap::Parser;
+    use figures_bot::cli::{Cli, run};
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data/repatriation-2025.toml");
+    let argv = ["figures-bot", "ask", "--data", data]
+        .into_iter()
+        .chain(args.iter().copied());
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) => return (e.exit_code() as u8, String::new(), e.to_string()),
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = run(cli.command, &mut out, &mut err);
+    let code = if code == std::process::ExitCode::SUCCESS { 0 } else { 2 };
+    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+}
+
+/// What `query` answers, as `ask` prints it.
+fn expected(query: figures_bot::Query) -> String {
+    let data = figures_bot::Dataset::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/repatriation-2025.toml"
+    )))
+    .unwrap();
+    figures_bot::render::markdown::render(&figures_bot::answer(&data, &query).unwrap())
+}
+
+#[test]
+fn ask_total_tells_a_quantity_from_a_claimant() {
+    let (code, out, err) = ask(&["total", "bodies-to-russia", "russia"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let both = figures_bot::Query::Total {
+        quantity: Some("bodies-to-russia".into()),
+        claimant: Some("russia".into()),
+    };
+    assert_eq!(out, expected(both));
+    let (_, out, _) = ask(&["total", "medinsky"]);
+    let claimant = figures_bot::Query::Total {
+        quantity: None,
+        claimant: Some("medinsky".into()),
+    };
+    assert_eq!(out, expected(claimant));
+}
+
+#[test]
+fn ask_joins_words_and_tells_a_stage_from_a_quantity() {
+    let (code, out, _) = ask(&["stage", "16", "june"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        expected(figures_bot::Query::Stage {
+            stage: "16 june".into()
+        })
+    );
+    let (code, out, _) = ask(&["discrepancies", "final", "--story", "repatriation"]);
+    assert_eq!(code, 0);
+    let stage = figures_bot::Query::Discrepancy {
+        quantity: None,
+        stage: Some("final".into()),
+    };
+    assert_eq!(out, expected(stage));
+}
+
+#[test]
+fn ask_usage_mistakes_exit_2_with_clap_messages() {
+    let (code, _, err) = ask(&["stage"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("required arguments were not provided:\n  <STAGE>..."),
+        "{err}"
+    );
+    let (code, _, err) = ask(&["timeline", "extra"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unexpected argument 'extra' found"), "{err}");
+    let (code, _, err) = ask(&["discrepancy", "finall"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("figures-bot: no quantity or stage matches `finall`; did you mean"),
+        "{err}"
+    );
 }

@@ -1,8 +1,27 @@
 //! `about`: what the loaded dataset is, how big, how fresh, and which exact file.
 
-use super::{Reply, Section, footer};
+use super::{Query, Question, Reply, Section, footer};
 use crate::dataset::Dataset;
 use crate::date::DateSpan;
+
+pub const QUESTION: Question = Question {
+    name: "about",
+    description: "What data is loaded: version, review date, checksum",
+    options: &[],
+    from_options: |_| Query::About,
+    narrowing_hint: "the `stage`/`quantity` option",
+};
+
+/// `figures-bot ask about`: no arguments.
+#[derive(Debug, clap::Args)]
+#[command(about = QUESTION.description)]
+pub struct Args {}
+
+impl Args {
+    pub fn query(self, _data: &Dataset) -> Result<Query, String> {
+        Ok(Query::About)
+    }
+}
 
 pub fn answer(data: &Dataset) -> Reply {
     let story = &data.story;

@@ -14,6 +14,60 @@ use crate::dataset::{Claim, Dataset, Scope, join_and};
 use crate::error::LookupError;
 use crate::figure::{Figure, thousands};
 
+// The question: how it is asked on the command line and in Discord.
+
+use super::{Names, OptionSpec, Query, Question};
+
+pub const QUESTION: Question = Question {
+    name: "discrepancy",
+    description: "Where the figures disagree, most important first",
+    options: &[
+        OptionSpec::text("quantity", "Only this quantity", Names::Quantities),
+        OptionSpec::text("stage", "Only this stage", Names::Stages),
+    ],
+    from_options: |option| Query::Discrepancy {
+        quantity: option("quantity"),
+        stage: option("stage"),
+    },
+    narrowing_hint: "the `stage`/`quantity` option",
+};
+
+/// `figures-bot ask discrepancy [QUANTITY|STAGE]`
+#[derive(Debug, clap::Args)]
+#[command(about = QUESTION.description)]
+pub struct Args {
+    /// Only this quantity or stage ("bodies-offered", "final").
+    #[arg(value_name = "QUANTITY|STAGE")]
+    words: Vec<String>,
+}
+
+impl Args {
+    /// The words name a quantity if they can, else a stage.
+    pub fn query(self, data: &Dataset) -> Result<Query, String> {
+        let (quantity, stage) = if self.words.is_empty() {
+            (None, None)
+        } else {
+            let words = self.words.join(" ");
+            match (data.find_quantity(&words), data.find_stage(&words)) {
+                (Ok(_), _) => (Some(words), None),
+                (_, Ok(_)) => (None, Some(words)),
+                (Err(q), Err(s)) => {
+                    let mut suggestions = q.suggestions().to_vec();
+                    suggestions.extend(s.suggestions().iter().filter(|n| !q.suggestions().contains(n)).cloned());
+                    let kind = "quantity or stage";
+                    return Err(LookupError::Unknown {
+                        kind,
+                        query: words,
+                        suggestions,
+                    }
+                    .to_string());
+                }
+            }
+        };
+        Ok(Query::Discrepancy { quantity, stage })
+    }
+}
+
 /// What kind of disagreement, most important first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DiscrepancyKind {

@@ -1,7 +1,8 @@
 //! Answers as plain data: what `/stage final` and `figures-bot ask stage final` both show.
 //!
-//! One file per command computes a [`Reply`] from a [`Dataset`]; renderers (Markdown here,
-//! Discord embeds in the bot) only lay it out.
+//! One file per question says how it is asked (its `figures-bot ask` arguments and its Discord
+//! options, as plain data) and computes its [`Reply`] from a [`Dataset`]; renderers (Markdown
+//! here, Discord embeds in the bot) only lay it out.
 
 mod about;
 mod discrepancy;
@@ -40,22 +41,126 @@ pub enum Query {
     About,
 }
 
-impl Query {
-    /// The command's name, as on the command line and in Discord.
-    pub fn command(&self) -> &'static str {
+/// The questions, in the order Discord lists them. Adding one: a module with its `QUESTION`,
+/// `Args` and `answer`, a line here, in [`Ask`] and in [`Query`]; the compiler points at the
+/// `match`es left.
+pub const QUESTIONS: [&Question; 6] = [
+    &total::QUESTION,
+    &stage::QUESTION,
+    &discrepancy::QUESTION,
+    &source::QUESTION,
+    &timeline::QUESTION,
+    &about::QUESTION,
+];
+
+/// `figures-bot ask <QUESTION>`: each question's own arguments, so clap does the dispatch, the
+/// help and the "did you mean".
+#[derive(Debug, clap::Subcommand)]
+pub enum Ask {
+    Total(total::Args),
+    Stage(stage::Args),
+    #[command(alias = "discrepancies")]
+    Discrepancy(discrepancy::Args),
+    Source(source::Args),
+    Timeline(timeline::Args),
+    About(about::Args),
+}
+
+impl Ask {
+    /// The query these arguments make about `data` (some words could name one of two kinds of
+    /// thing, and the data decides which).
+    pub fn query(self, data: &Dataset) -> Result<Query, String> {
         match self {
-            Query::Total { .. } => "total",
-            Query::Stage { .. } => "stage",
-            Query::Discrepancy { .. } => "discrepancy",
-            Query::Source { .. } => "source",
-            Query::Timeline => "timeline",
-            Query::About => "about",
+            Ask::Total(args) => args.query(data),
+            Ask::Stage(args) => args.query(data),
+            Ask::Discrepancy(args) => args.query(data),
+            Ask::Source(args) => args.query(data),
+            Ask::Timeline(args) => args.query(data),
+            Ask::About(args) => args.query(data),
         }
     }
 }
 
-/// The commands, for help texts and suggestions.
-pub const COMMANDS: [&str; 6] = ["total", "stage", "discrepancy", "source", "timeline", "about"];
+impl Query {
+    /// The question asked.
+    pub fn question(&self) -> &'static Question {
+        match self {
+            Query::Total { .. } => &total::QUESTION,
+            Query::Stage { .. } => &stage::QUESTION,
+            Query::Discrepancy { .. } => &discrepancy::QUESTION,
+            Query::Source { .. } => &source::QUESTION,
+            Query::Timeline => &timeline::QUESTION,
+            Query::About => &about::QUESTION,
+        }
+    }
+
+    /// The command's name, as on the command line and in Discord.
+    pub fn command(&self) -> &'static str {
+        self.question().name
+    }
+}
+
+/// A question as the front ends present it; plain data, so the core stays free of Discord types.
+#[derive(Debug)]
+pub struct Question {
+    /// The command's name, as on the command line and in Discord.
+    pub name: &'static str,
+    pub description: &'static str,
+    /// Its Discord options (`story` and `private`, common to all, are added by the bot).
+    pub options: &'static [OptionSpec],
+    /// The query the Discord options describe.
+    pub from_options: fn(OptionValues) -> Query,
+    /// How to narrow a reply that was too long for one message.
+    pub narrowing_hint: &'static str,
+}
+
+/// Each option's value by name: trimmed, and `None` when missing or empty.
+pub type OptionValues<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// One option of a Discord command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub kind: OptionKind,
+    pub required: bool,
+    /// What autocomplete offers while the option is typed; `None`: no autocomplete.
+    pub autocomplete: Option<Names>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    Text,
+    Boolean,
+}
+
+/// The names autocomplete can offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    Stories,
+    Stages,
+    Quantities,
+    Claimants,
+    /// Claimants first, then sides ("Russia").
+    ClaimantsAndSides,
+}
+
+impl OptionSpec {
+    /// An optional text option offering `names` as the user types.
+    pub const fn text(name: &'static str, description: &'static str, names: Names) -> OptionSpec {
+        OptionSpec {
+            name,
+            description,
+            kind: OptionKind::Text,
+            required: false,
+            autocomplete: Some(names),
+        }
+    }
+
+    pub const fn required(self) -> OptionSpec {
+        OptionSpec { required: true, ..self }
+    }
+}
 
 /// A reply, ready for any renderer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -285,4 +390,16 @@ fn capitalise(text: &str) -> String {
 /// Standing claims first, then by the order their sides and claimants appear in the file.
 fn sort_claims(data: &Dataset, claims: &mut [&Claim]) {
     claims.sort_by_key(|c| (!c.status.stands(), data.side_of(c), c.claimants[0], c.said.date));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_question_is_asked_by_its_name_on_the_command_line() {
+        let ask = <Ask as clap::Subcommand>::augment_subcommands(clap::Command::new("ask"));
+        let names: Vec<&str> = ask.get_subcommands().map(|c| c.get_name()).collect();
+        assert_eq!(names, QUESTIONS.map(|q| q.name));
+    }
 }

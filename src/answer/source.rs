@@ -2,9 +2,38 @@
 
 use std::sync::Arc;
 
-use super::{Entry, Reply, Section, citation_ref, claim_entry, footer, status_text};
+use super::{
+    Entry, Names, OptionSpec, Query, Question, Reply, Section, citation_ref, claim_entry, footer, status_text,
+};
 use crate::dataset::Dataset;
 use crate::error::LookupError;
+
+pub const QUESTION: Question = Question {
+    name: "source",
+    description: "Everything one claimant said, in date order",
+    options: &[OptionSpec::text("claimant", "Who said it", Names::Claimants).required()],
+    from_options: |option| Query::Source {
+        claimant: option("claimant").unwrap_or_default(),
+    },
+    narrowing_hint: "`/stage` or `/discrepancy` and the `stage`/`quantity` option",
+};
+
+/// `figures-bot ask source <CLAIMANT>`
+#[derive(Debug, clap::Args)]
+#[command(about = QUESTION.description)]
+pub struct Args {
+    /// The claimant: id, name or alias ("medinsky").
+    #[arg(required = true)]
+    claimant: Vec<String>,
+}
+
+impl Args {
+    pub fn query(self, _data: &Dataset) -> Result<Query, String> {
+        Ok(Query::Source {
+            claimant: self.claimant.join(" "),
+        })
+    }
+}
 
 pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
     let c = data.find_claimant(query)?;

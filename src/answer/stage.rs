@@ -1,8 +1,37 @@
 //! `stage <stage>`: every claimant's figures for one stage.
 
-use super::{Reply, Section, attributed_sentence, claim_entry, footer, sort_claims};
+use super::{
+    Names, OptionSpec, Query, Question, Reply, Section, attributed_sentence, claim_entry, footer, sort_claims,
+};
 use crate::dataset::{Claim, Dataset, Scope};
 use crate::error::LookupError;
+
+pub const QUESTION: Question = Question {
+    name: "stage",
+    description: "Every claimant's figures for one stage, with sources",
+    options: &[OptionSpec::text("stage", "The stage: name, date or number", Names::Stages).required()],
+    from_options: |option| Query::Stage {
+        stage: option("stage").unwrap_or_default(),
+    },
+    narrowing_hint: "the `stage`/`quantity` option",
+};
+
+/// `figures-bot ask stage <STAGE>`
+#[derive(Debug, clap::Args)]
+#[command(about = QUESTION.description)]
+pub struct Args {
+    /// The stage: name, date or number ("final", "16 june", "stage 5").
+    #[arg(required = true)]
+    stage: Vec<String>,
+}
+
+impl Args {
+    pub fn query(self, _data: &Dataset) -> Result<Query, String> {
+        Ok(Query::Stage {
+            stage: self.stage.join(" "),
+        })
+    }
+}
 
 pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
     let s = data.find_stage(query)?;

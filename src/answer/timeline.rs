@@ -3,8 +3,27 @@
 use std::sync::Arc;
 
 use super::total::{Who, stage_figures};
-use super::{Entry, Reply, Section, citation_ref, footer};
+use super::{Entry, Query, Question, Reply, Section, citation_ref, footer};
 use crate::dataset::{Dataset, Scope};
+
+pub const QUESTION: Question = Question {
+    name: "timeline",
+    description: "The stages in order, with each side's figure",
+    options: &[],
+    from_options: |_| Query::Timeline,
+    narrowing_hint: "`/stage` or `/discrepancy` and the `stage`/`quantity` option",
+};
+
+/// `figures-bot ask timeline`: no arguments.
+#[derive(Debug, clap::Args)]
+#[command(about = QUESTION.description)]
+pub struct Args {}
+
+impl Args {
+    pub fn query(self, _data: &Dataset) -> Result<Query, String> {
+        Ok(Query::Timeline)
+    }
+}
 
 pub fn answer(data: &Dataset) -> Reply {
     let mut entries = Vec::new();

@@ -9,6 +9,54 @@ use crate::date::Date;
 use crate::error::LookupError;
 use crate::figure::{Figure, thousands};
 
+// The question: how it is asked on the command line and in Discord.
+
+use super::{Names, OptionSpec, Query, Question};
+
+pub const QUESTION: Question = Question {
+    name: "total",
+    description: "Each side's stated totals and the sum of its stage figures",
+    options: &[
+        OptionSpec::text(
+            "quantity",
+            "What is counted (default: the story's main figure)",
+            Names::Quantities,
+        ),
+        OptionSpec::text("claimant", "Only this claimant or side", Names::ClaimantsAndSides),
+    ],
+    from_options: |option| Query::Total {
+        quantity: option("quantity"),
+        claimant: option("claimant"),
+    },
+    narrowing_hint: "the `quantity`/`claimant` option",
+};
+
+/// `figures-bot ask total [QUANTITY] [CLAIMANT]`
+#[derive(Debug, clap::Args)]
+#[command(about = QUESTION.description)]
+pub struct Args {
+    /// A quantity, a claimant or side, or both ("bodies-to-russia russia", "medinsky").
+    #[arg(value_name = "QUANTITY|CLAIMANT")]
+    words: Vec<String>,
+}
+
+impl Args {
+    /// The longest leading run of words that names a quantity is the quantity, the rest the
+    /// claimant; either may be several words.
+    pub fn query(self, data: &Dataset) -> Result<Query, String> {
+        let words = self.words;
+        let cut = (1..=words.len())
+            .rev()
+            .find(|&cut| data.find_quantity(&words[..cut].join(" ")).is_ok());
+        let (quantity, claimant) = match cut {
+            Some(cut) => (Some(words[..cut].join(" ")), words[cut..].join(" ")),
+            None => (None, words.join(" ")),
+        };
+        let claimant = (!claimant.trim().is_empty()).then_some(claimant);
+        Ok(Query::Total { quantity, claimant })
+    }
+}
+
 /// Whose claims a total is computed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Who {

@@ -17,7 +17,7 @@ use tracing::{error, info, warn};
 use super::commands::{self, Lookup};
 use super::embeds::{self, MessageSpec, limits};
 use super::live::LiveData;
-use crate::answer::answer;
+use crate::answer::{Names, answer};
 use crate::dataset::Dataset;
 use crate::library::Library;
 use crate::lookup::{Named, rank};
@@ -239,7 +239,11 @@ pub fn choices(
     option: &str,
     typed: &str,
 ) -> Vec<AutocompleteChoice> {
-    if option == "story" {
+    let names = commands::options_of(command)
+        .and_then(|mut options| options.find(|o| o.name == option))
+        .and_then(|o| o.autocomplete);
+    let Some(names) = names else { return Vec::new() };
+    if names == Names::Stories {
         let stories = library.stories();
         return rank(stories, typed, limits::CHOICES)
             .into_iter()
@@ -253,19 +257,16 @@ pub fn choices(
     };
     let mut out = Vec::new();
     for data in datasets {
-        let picked: Vec<(String, String)> = match option {
-            "stage" => named(&data.stages, typed, |s| format!("{} — {}", s.name, s.when)),
-            "quantity" => named(&data.quantities, typed, |q| q.label.clone()),
-            "claimant" => {
-                // Claimants first: the option is named for them. `/total` also takes a side
-                // ("Russia"); `/source` does not.
+        let picked: Vec<(String, String)> = match names {
+            Names::Stories => Vec::new(),
+            Names::Stages => named(&data.stages, typed, |s| format!("{} — {}", s.name, s.when)),
+            Names::Quantities => named(&data.quantities, typed, |q| q.label.clone()),
+            Names::Claimants => named(&data.claimants, typed, |c| c.name.clone()),
+            Names::ClaimantsAndSides => {
                 let mut both = named(&data.claimants, typed, |c| c.name.clone());
-                if command == "total" {
-                    both.extend(named(&data.sides, typed, |s| format!("{} (side)", s.name)));
-                }
+                both.extend(named(&data.sides, typed, |s| format!("{} (side)", s.name)));
                 both
             }
-            _ => Vec::new(),
         };
         out.extend(picked.into_iter().map(|(name, value)| choice(&name, &value)));
     }
