@@ -5,7 +5,7 @@
 //! Each change is kept as display-ready text taken from its own version (indices differ between
 //! versions, so nothing here points back into a dataset).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 
 use crate::answer::{Discrepancy, DiscrepancyKind, discrepancies};
@@ -419,7 +419,7 @@ fn characterisation_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change
             }
         }
     }
-    let new_ids: Vec<&str> = new.characterisations.iter().map(|c| c.id.as_str()).collect();
+    let new_ids: HashSet<&str> = new.characterisations.iter().map(|c| c.id.as_str()).collect();
     for c in &old.characterisations {
         if !new_ids.contains(&c.id.as_str()) {
             items.push(Change::CharacterisationRemoved(CharacterisationView::new(old, c)));
@@ -458,8 +458,11 @@ fn story_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change>) {
 
     let texts = |d: &Dataset| -> Vec<String> { d.editorial_notes.iter().map(|n| n.text.clone()).collect() };
     let (before, after) = (texts(old), texts(new));
-    let added = after.iter().filter(|t| !before.contains(t)).count();
-    let removed = before.iter().filter(|t| !after.contains(t)).count();
+    // Sets: a big story has thousands of notes.
+    let (before_set, after_set): (HashSet<&String>, HashSet<&String>) =
+        (before.iter().collect(), after.iter().collect());
+    let added = after.iter().filter(|t| !before_set.contains(t)).count();
+    let removed = before.iter().filter(|t| !after_set.contains(t)).count();
     if added + removed > 0 {
         items.push(Change::EditorialNotes { added, removed });
     }
@@ -542,8 +545,11 @@ fn reference_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change>) {
 }
 
 fn compare_references(kind: &'static str, old: Vec<Reference>, new: Vec<Reference>, items: &mut Vec<Change>) {
+    // Ids are unique within a kind; indexed, as a story can have thousands of stages.
+    let old_by_id: HashMap<&str, &Reference> = old.iter().map(|r| (r.id.as_str(), r)).collect();
+    let new_ids: HashSet<&str> = new.iter().map(|r| r.id.as_str()).collect();
     for after in &new {
-        let Some(before) = old.iter().find(|r| r.id == after.id) else {
+        let Some(before) = old_by_id.get(after.id.as_str()) else {
             items.push(Change::ReferenceAdded {
                 kind,
                 id: after.id.clone(),
@@ -570,14 +576,12 @@ fn compare_references(kind: &'static str, old: Vec<Reference>, new: Vec<Referenc
             }
         }
     }
-    for before in old {
-        if !new.iter().any(|r| r.id == before.id) {
-            items.push(Change::ReferenceRemoved {
-                kind,
-                id: before.id,
-                name: before.name,
-            });
-        }
+    for before in old.iter().filter(|r| !new_ids.contains(r.id.as_str())) {
+        items.push(Change::ReferenceRemoved {
+            kind,
+            id: before.id.clone(),
+            name: before.name.clone(),
+        });
     }
 }
 

@@ -817,7 +817,9 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// A chain of `superseded_by` must end at a claim that stands; a loop never does.
+    /// A chain of `superseded_by` must end at a claim that stands; a loop never does. One pass:
+    /// each claim is walked once, so a long valid chain costs its length, not its length squared.
+    /// A loop is reported once, at its first member in file order, listed from there.
     fn check_supersession_loops<'s>(&mut self, ids: &[&Spanned<String>], statuses: impl Iterator<Item = &'s Status>) {
         let next: Vec<Option<usize>> = statuses
             .map(|s| match s {
@@ -825,34 +827,51 @@ impl<'a> Resolver<'a> {
                 _ => None,
             })
             .collect();
-        let mut reported = vec![false; next.len()];
+        const UNSEEN: u8 = 0;
+        const ON_WALK: u8 = 1;
+        const DONE: u8 = 2;
+        let mut state = vec![UNSEEN; next.len()];
+        let mut loops: Vec<Vec<usize>> = Vec::new();
+        let mut walk = Vec::new();
         for start in 0..next.len() {
-            let mut seen = vec![start];
-            let mut at = start;
-            while let Some(n) = next.get(at).copied().flatten() {
-                if n == start {
-                    if !reported[start] {
-                        let chain: Vec<&str> = seen
-                            .iter()
-                            .chain([&start])
-                            .map(|&i| ids[i].get_ref().as_str())
-                            .collect();
-                        for &i in &seen {
-                            reported[i] = true;
-                        }
-                        self.error(
-                            ids[start].span(),
-                            format!("`superseded_by` loops: {}", chain.join(" → ")),
-                        );
-                    }
-                    break;
-                }
-                if seen.contains(&n) || seen.len() > next.len() {
-                    break; // a loop further on; reported from its own members
-                }
-                seen.push(n);
-                at = n;
+            if state[start] != UNSEEN {
+                continue;
             }
+            walk.clear();
+            let mut at = start;
+            loop {
+                state[at] = ON_WALK;
+                walk.push(at);
+                match next[at] {
+                    Some(n) if state.get(n) == Some(&UNSEEN) => at = n,
+                    // Back on this walk: the walk from `n` on is a loop.
+                    Some(n) if state.get(n) == Some(&ON_WALK) => {
+                        let from = walk.iter().position(|&i| i == n).unwrap_or(0);
+                        let mut members = walk[from..].to_vec();
+                        let first = (0..members.len()).min_by_key(|&k| members[k]).unwrap_or(0);
+                        members.rotate_left(first);
+                        loops.push(members);
+                        break;
+                    }
+                    // The chain ends, or joins one already walked.
+                    _ => break,
+                }
+            }
+            for &i in &walk {
+                state[i] = DONE;
+            }
+        }
+        loops.sort_unstable_by_key(|members| members[0]);
+        for members in loops {
+            let chain: Vec<&str> = members
+                .iter()
+                .chain(&members[..1])
+                .map(|&i| ids[i].get_ref().as_str())
+                .collect();
+            self.error(
+                ids[members[0]].span(),
+                format!("`superseded_by` loops: {}", chain.join(" → ")),
+            );
         }
     }
 

@@ -62,9 +62,27 @@ fn day(n: usize) -> String {
     format!("2030-{:02}-{:02}", month + 1, n + 1)
 }
 
+/// How the claims of a generated story are spread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // not every benchmark generates every shape
+pub enum Shape {
+    /// Over 3 quantities, 50 stages and periods; every 17th claim is superseded by the next.
+    Spread,
+    /// Every claim gives the same quantity at the same stage: one group of that many figures,
+    /// from both sides, most of them conflicting.
+    OneStage,
+    /// Every claim is superseded by the next: one valid chain, ending at a claim that stands.
+    Chain,
+}
+
 /// A valid story with `claims` claims: 2 sides, 10 claimants, 20 outlets, 3 quantities,
 /// 50 stages; each claim has 1–3 citations with quotes. The same `claims` gives the same text.
 pub fn generate(claims: usize) -> String {
+    generate_shaped(claims, Shape::Spread)
+}
+
+/// A story like [`generate`]'s with its claims spread as `shape` says.
+pub fn generate_shaped(claims: usize, shape: Shape) -> String {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ claims as u64);
     let mut out = String::with_capacity(claims * 560);
     let w = &mut out;
@@ -116,11 +134,17 @@ pub fn generate(claims: usize) -> String {
     }
     for i in 0..claims {
         let quantity = QUANTITIES[if rng.chance(70) { 0 } else { 1 + rng.below(2) }].0;
+        let quantity = if shape == Shape::OneStage {
+            QUANTITIES[0].0
+        } else {
+            quantity
+        };
         let claimant = rng.below(CLAIMANTS);
         let _ = write!(w, "[[claim]]\nid = \"C-{i:06}\"\nquantity = \"{quantity}\"\n");
         let said;
-        if rng.chance(80) {
+        if rng.chance(80) || shape == Shape::OneStage {
             let s = rng.below(STAGES);
+            let s = if shape == Shape::OneStage { 0 } else { s };
             said = stage_day(s) + rng.below(3);
             let _ = writeln!(w, "stage = \"stage-{s}\"");
         } else {
@@ -148,8 +172,9 @@ pub fn generate(claims: usize) -> String {
             }
             _ => {}
         }
-        // Superseded by the next claim, which is never superseded itself: no chains, no loops.
-        if i % 17 == 0 && i + 1 < claims {
+        // Superseded by the next claim, which is never superseded itself (no chains, no loops),
+        // except in a chain, where each claim is.
+        if (i % 17 == 0 || shape == Shape::Chain) && i + 1 < claims {
             let _ = writeln!(w, "status = \"superseded\"\nsuperseded_by = \"C-{:06}\"", i + 1);
         } else if rng.chance(5) {
             let _ = writeln!(w, "status = \"unconfirmed\"");

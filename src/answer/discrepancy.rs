@@ -5,12 +5,13 @@
 //! discrepancy; so are stated totals that do not add up, events dated differently, and
 //! different stances on one topic. Editorial notes attach to the discrepancies they explain.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::total::{StageSum, Who, compare_with_sum, stage_figures, stage_sum, stages_within};
+use super::total::{StageSum, Who, compare_with_sum, stage_figures, stage_sum, stages_in, stages_within};
 use super::{CitationRef, Entry, Reply, Section, citation_ref, footer};
 use crate::dataset::{Claim, Dataset, Scope, join_and};
+use crate::date::Date;
 use crate::error::LookupError;
 use crate::figure::{Figure, thousands};
 
@@ -180,37 +181,22 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             continue;
         }
         let claims: Vec<&Claim> = members.iter().map(|&i| &data.claims[i]).collect();
-        // Distinct figures, in order of first appearance, each with the claims giving it.
+        // Distinct figures, in order of first appearance, each with the claims giving it; indexed,
+        // as one stage can have thousands of distinct figures.
         let mut distinct: Vec<(Figure, Vec<&Claim>)> = Vec::new();
+        let mut slot: HashMap<Figure, usize> = HashMap::new();
         for claim in &claims {
-            match distinct.iter_mut().find(|(f, _)| *f == claim.figure) {
-                Some((_, list)) => list.push(claim),
-                None => distinct.push((claim.figure, vec![claim])),
-            }
+            let at = *slot.entry(claim.figure).or_insert_with(|| {
+                distinct.push((claim.figure, Vec::new()));
+                distinct.len() - 1
+            });
+            distinct[at].1.push(claim);
         }
         if distinct.len() < 2 {
             continue;
         }
-        let conflicting = |a: &Claim, b: &Claim| !a.figure.compatible_with(&b.figure);
-        let pairs: Vec<(&Claim, &Claim)> = claims
-            .iter()
-            .enumerate()
-            .flat_map(|(i, a)| claims[i + 1..].iter().map(move |b| (*a, *b)))
-            .filter(|(a, b)| conflicting(a, b))
-            .collect();
         let party = |c: &Claim| !data.sides[data.side_of(c)].is_outlet;
-        let kind = if pairs.is_empty() {
-            DiscrepancyKind::Precision
-        } else if pairs
-            .iter()
-            .any(|(a, b)| party(a) && party(b) && data.side_of(a) != data.side_of(b))
-        {
-            DiscrepancyKind::BetweenParties
-        } else if pairs.iter().any(|(a, b)| party(a) && party(b)) {
-            DiscrepancyKind::WithinSide
-        } else {
-            DiscrepancyKind::OutletFigure
-        };
+        let kind = conflict_kind(claims.iter().map(|c| (party(c).then(|| data.side_of(c)), c.figure)));
         let quantity = &data.quantities[q];
         let values: Vec<String> = distinct.iter().map(|(f, _)| f.to_string()).collect();
         let headline = format!(
@@ -258,6 +244,96 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
     }
 }
 
+/// The highest low and the lowest high of some figures' intervals (unbounded ends as the widest
+/// values). Two figures conflict exactly when one's low is above the other's high, or when one
+/// allows no value at all; so a set of two or more figures holds a conflicting pair exactly when
+/// its highest low is above its lowest high. No pair has to be listed.
+#[derive(Debug, Clone, Copy)]
+struct Extent {
+    count: usize,
+    low: i128,
+    high: i128,
+    /// Some figure in the set allows no value (its own low is above its high).
+    empty: bool,
+}
+
+impl Default for Extent {
+    fn default() -> Self {
+        Extent {
+            count: 0,
+            low: i128::MIN,
+            high: i128::MAX,
+            empty: false,
+        }
+    }
+}
+
+impl Extent {
+    fn add(&mut self, (low, high): (i128, i128)) {
+        self.count += 1;
+        self.low = self.low.max(low);
+        self.high = self.high.min(high);
+        self.empty |= low > high;
+    }
+
+    /// Whether two of the figures cannot both be right.
+    fn conflicts(&self) -> bool {
+        self.count >= 2 && self.low > self.high
+    }
+}
+
+/// A figure's interval with unbounded ends as the widest values, so comparisons need no cases.
+fn bounds(figure: &Figure) -> (i128, i128) {
+    let (low, high) = figure.interval();
+    (low.map_or(i128::MIN, i128::from), high.map_or(i128::MAX, i128::from))
+}
+
+/// What kind of disagreement a group of figures holds, each given with the party side it speaks
+/// for (`None` for an outlet): the most important kind any conflicting pair has, or `Precision`
+/// when every pair is compatible. Linear in the figures; `Figure::compatible_with` on every pair
+/// says the same.
+fn conflict_kind(figures: impl Iterator<Item = (Option<usize>, Figure)>) -> DiscrepancyKind {
+    let mut all = Extent::default();
+    let mut parties = Extent::default();
+    let mut sides: HashMap<usize, Extent> = HashMap::new();
+    for (side, figure) in figures {
+        let b = bounds(&figure);
+        all.add(b);
+        if let Some(side) = side {
+            parties.add(b);
+            sides.entry(side).or_default().add(b);
+        }
+    }
+    if !all.conflicts() {
+        DiscrepancyKind::Precision
+    } else if conflict_between_sides(&sides) {
+        DiscrepancyKind::BetweenParties
+    } else if parties.conflicts() {
+        DiscrepancyKind::WithinSide
+    } else {
+        DiscrepancyKind::OutletFigure
+    }
+}
+
+/// Whether a figure of one side conflicts with a figure of another: some side's highest low is
+/// above another side's lowest high, or some figure allows no value at all. Checked against the
+/// side with the highest low only, which is enough: any other witness implies one of these two.
+fn conflict_between_sides(sides: &HashMap<usize, Extent>) -> bool {
+    if sides.len() < 2 {
+        return false;
+    }
+    if sides.values().any(|e| e.empty) {
+        return true;
+    }
+    let Some((&top, top_extent)) = sides.iter().max_by_key(|(_, e)| e.low) else {
+        return false;
+    };
+    let others = sides.iter().filter(|(s, _)| **s != top).map(|(_, e)| e);
+    let lowest_high = others.clone().map(|e| e.high).min().unwrap_or(i128::MAX);
+    let next_low = others.map(|e| e.low).max().unwrap_or(i128::MIN);
+    top_extent.low > lowest_high || next_low > top_extent.high
+}
+
 /// Where the gap between two parties' exact totals for one period comes from, stage by stage.
 pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String> {
     let mut out = Vec::new();
@@ -276,10 +352,8 @@ pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String
     let mut explained = 0;
     let mut covered = stages_within(data, from, to) > 0;
     let mut where_: Vec<String> = Vec::new();
-    for (s, stage) in data.stages.iter().enumerate() {
-        if stage.when.date < from || stage.when.last_day() > to {
-            continue;
-        }
+    for s in stages_in(data, from, to) {
+        let stage = &data.stages[s];
         let fa = stage_figures(data, q, Who::Side(side_a), s);
         let fb = stage_figures(data, q, Who::Side(side_b), s);
         match (fa.first(), fb.first()) {
@@ -321,12 +395,17 @@ pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String
 /// Stated totals that the same side's stage figures do not add up to; outlets' running totals
 /// that match no party's stage figures.
 fn totals_vs_stages(data: &Dataset, found: &mut Vec<Discrepancy>) {
+    // Many totals cover the same period: count its stages, and add up each side's, once.
+    let mut stage_counts: HashMap<(Date, Date), usize> = HashMap::new();
+    let mut sum_cache: HashMap<(usize, usize, Date, Date), Arc<StageSum>> = HashMap::new();
     for (i, claim) in data.claims.iter().enumerate() {
         let Scope::Period(from, to) = claim.scope else { continue };
         if !claim.status.stands() {
             continue;
         }
-        let stage_count = stages_within(data, from, to);
+        let stage_count = *stage_counts
+            .entry((from, to))
+            .or_insert_with(|| stages_within(data, from, to));
         if stage_count == 0 {
             continue;
         }
@@ -336,9 +415,14 @@ fn totals_vs_stages(data: &Dataset, found: &mut Vec<Discrepancy>) {
         } else {
             vec![side]
         };
-        let sums: Vec<(usize, StageSum)> = candidates
+        let sums: Vec<(usize, Arc<StageSum>)> = candidates
             .into_iter()
-            .map(|s| (s, stage_sum(data, claim.quantity, Who::Side(s), Some((from, to)))))
+            .map(|s| {
+                let sum = sum_cache
+                    .entry((claim.quantity, s, from, to))
+                    .or_insert_with(|| Arc::new(stage_sum(data, claim.quantity, Who::Side(s), Some((from, to)))));
+                (s, Arc::clone(sum))
+            })
             .filter(|(_, sum)| sum.parts.len() == stage_count && sum.figure.is_some())
             .collect();
         if sums.is_empty()
@@ -400,13 +484,16 @@ fn totals_vs_stages(data: &Dataset, found: &mut Vec<Discrepancy>) {
 
 /// Claims that date their stage differently from the stage's own date.
 fn dating_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
-    for (s, stage) in data.stages.iter().enumerate() {
-        let off: Vec<(usize, &Claim)> = data
-            .claims
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.scope == Scope::Stage(s) && c.event_date.is_some_and(|d| d != stage.when.date))
-            .collect();
+    // One pass over the claims, in file order, not one per stage.
+    let mut by_stage: Vec<Vec<(usize, &Claim)>> = vec![Vec::new(); data.stages.len()];
+    for (i, c) in data.claims.iter().enumerate() {
+        if let Scope::Stage(s) = c.scope
+            && c.event_date.is_some_and(|d| d != data.stages[s].when.date)
+        {
+            by_stage[s].push((i, c));
+        }
+    }
+    for ((s, stage), off) in data.stages.iter().enumerate().zip(by_stage) {
         if off.is_empty() {
             continue;
         }
@@ -440,17 +527,24 @@ fn dating_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
 
 /// Different stances on one topic.
 fn characterisation_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
-    for (t, topic) in data.topics.iter().enumerate() {
-        let members: Vec<usize> = (0..data.characterisations.len())
-            .filter(|&i| data.characterisations[i].topic == t && data.characterisations[i].status.stands())
-            .collect();
+    // One pass over the characterisations, in file order, not one per topic.
+    let mut by_topic: Vec<Vec<usize>> = vec![Vec::new(); data.topics.len()];
+    for (i, c) in data.characterisations.iter().enumerate() {
+        if c.status.stands() {
+            by_topic[c.topic].push(i);
+        }
+    }
+    for ((t, topic), members) in data.topics.iter().enumerate().zip(by_topic) {
+        // Stances in order of first appearance, indexed.
         let mut stances: Vec<(&str, Vec<usize>)> = Vec::new();
+        let mut slot: HashMap<&str, usize> = HashMap::new();
         for &i in &members {
             let c = &data.characterisations[i];
-            match stances.iter_mut().find(|(s, _)| *s == c.stance) {
-                Some((_, list)) => list.push(i),
-                None => stances.push((&c.stance, vec![i])),
-            }
+            let at = *slot.entry(c.stance.as_str()).or_insert_with(|| {
+                stances.push((&c.stance, Vec::new()));
+                stances.len() - 1
+            });
+            stances[at].1.push(i);
         }
         if stances.len() < 2 {
             continue;
@@ -458,18 +552,12 @@ fn characterisation_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
         let positions = stances
             .iter()
             .map(|(stance, list)| {
-                let mut who: Vec<usize> = Vec::new();
+                let mut who = Claimants::default();
                 let mut details = Vec::new();
                 let mut citations = Vec::new();
                 for &i in list {
                     let c = &data.characterisations[i];
-                    who.extend(
-                        c.claimants
-                            .iter()
-                            .filter(|x| !who.contains(x))
-                            .copied()
-                            .collect::<Vec<_>>(),
-                    );
+                    who.extend(&c.claimants);
                     details.push(format!(
                         "{} ({}, {}): {}",
                         data.claimant_names(&c.claimants),
@@ -480,7 +568,7 @@ fn characterisation_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
                     citations.extend(c.citations.iter().map(|ci| citation_ref(data, ci)));
                 }
                 Arc::new(Entry {
-                    who: data.claimant_names(&who),
+                    who: data.claimant_names(&who.list),
                     what: format!("“{stance}”"),
                     details,
                     status: None,
@@ -493,9 +581,10 @@ fn characterisation_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             .iter()
             .map(|(stance, list)| {
                 let mut who: Vec<usize> = Vec::new();
+                let mut seen = HashSet::new();
                 for &i in list {
                     for &c in &data.characterisations[i].claimants {
-                        if !who.contains(&c) {
+                        if seen.insert(c) {
                             who.push(c);
                         }
                     }
@@ -519,36 +608,56 @@ fn characterisation_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
     }
 }
 
+/// A note attaches to every discrepancy (other than a characterisation one) that involves all
+/// of its claims.
 fn attach_editorial_notes(data: &Dataset, found: &mut [Discrepancy]) {
-    for note in &data.editorial_notes {
-        for d in found.iter_mut().filter(|d| d.kind != DiscrepancyKind::Characterisation) {
-            if note.claims.iter().all(|c| d.claims.contains(c)) {
-                let mut text = note.text.clone();
-                if let Some(c) = &note.citation {
-                    text.push_str(&format!(" ({})", data.outlets[c.outlet].name));
-                    d.note_citations.push(citation_ref(data, c));
-                }
-                d.notes.push(text);
+    let eligible = |d: &Discrepancy| d.kind != DiscrepancyKind::Characterisation;
+    // Claim → the discrepancies involving it, in order: a note then looks only at those
+    // involving its first claim, not at every discrepancy's whole claim list.
+    let mut involving: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (k, d) in found.iter().enumerate().filter(|(_, d)| eligible(d)) {
+        for &c in &d.claims {
+            let list = involving.entry(c).or_default();
+            if list.last() != Some(&k) {
+                list.push(k);
             }
+        }
+    }
+    let involves = |c: usize, k: usize| involving.get(&c).is_some_and(|list| list.binary_search(&k).is_ok());
+    for note in &data.editorial_notes {
+        let targets: Vec<usize> = match note.claims.first() {
+            Some(&first) => involving
+                .get(&first)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .copied()
+                .filter(|&k| note.claims.iter().all(|&c| involves(c, k)))
+                .collect(),
+            // A note naming no claims holds for every discrepancy, as "all of none" does.
+            None => (0..found.len()).filter(|&k| eligible(&found[k])).collect(),
+        };
+        for k in targets {
+            let d = &mut found[k];
+            let mut text = note.text.clone();
+            if let Some(c) = &note.citation {
+                text.push_str(&format!(" ({})", data.outlets[c.outlet].name));
+                d.note_citations.push(citation_ref(data, c));
+            }
+            d.notes.push(text);
         }
     }
 }
 
 /// One side of a disagreement: who gives this figure, in which claims, reported where.
 fn position(data: &Dataset, what: String, claims: &[&Claim]) -> Arc<Entry> {
-    let mut who: Vec<usize> = Vec::new();
+    let mut who = Claimants::default();
     let mut citations: Vec<CitationRef> = Vec::new();
+    // A set beside the list: one figure can be given in thousands of claims.
+    let mut urls: HashSet<&str> = HashSet::new();
     for claim in claims {
-        who.extend(
-            claim
-                .claimants
-                .iter()
-                .filter(|c| !who.contains(c))
-                .copied()
-                .collect::<Vec<_>>(),
-        );
+        who.extend(&claim.claimants);
         for c in &claim.citations {
-            if !citations.iter().any(|x| x.url == c.url) {
+            if urls.insert(&c.url) {
                 citations.push(citation_ref(data, c));
             }
         }
@@ -556,13 +665,30 @@ fn position(data: &Dataset, what: String, claims: &[&Claim]) -> Arc<Entry> {
     let ids: Vec<String> = claims.iter().map(|c| format!("{} (said {})", c.id, c.said)).collect();
     let unconfirmed = claims.iter().all(|c| c.status != crate::dataset::Status::Current);
     Arc::new(Entry {
-        who: data.claimant_names(&who),
+        who: data.claimant_names(&who.list),
         what,
         details: vec![ids.join(", ")],
         status: unconfirmed.then(|| "unconfirmed".to_string()),
         citations,
         claim_id: None,
     })
+}
+
+/// Claimants in order of first appearance, with a set beside the list to keep adding cheap.
+#[derive(Default)]
+struct Claimants {
+    list: Vec<usize>,
+    seen: HashSet<usize>,
+}
+
+impl Claimants {
+    /// Adds one statement's claimants that earlier statements did not name (all of them, as
+    /// written, even if the statement repeats one).
+    fn extend(&mut self, claimants: &[usize]) {
+        let new: Vec<usize> = claimants.iter().copied().filter(|c| !self.seen.contains(c)).collect();
+        self.seen.extend(&new);
+        self.list.extend(new);
+    }
 }
 
 fn scope_label(data: &Dataset, scope: Scope) -> String {
@@ -645,4 +771,60 @@ fn sentence_for(data: &Dataset, d: &Discrepancy) -> Option<String> {
         .filter(|c| Some(c.scope) == d.scope && Some(c.quantity) == d.quantity)
         .collect();
     super::attributed_sentence(data, &claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figure::Qualifier;
+
+    /// The kind as it used to be found: every conflicting pair listed.
+    fn kind_by_pairs(figures: &[(Option<usize>, Figure)]) -> DiscrepancyKind {
+        let pairs: Vec<_> = figures
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| figures[i + 1..].iter().map(move |b| (a, b)))
+            .filter(|(a, b)| !a.1.compatible_with(&b.1))
+            .collect();
+        if pairs.is_empty() {
+            DiscrepancyKind::Precision
+        } else if pairs.iter().any(|(a, b)| a.0.is_some() && b.0.is_some() && a.0 != b.0) {
+            DiscrepancyKind::BetweenParties
+        } else if pairs.iter().any(|(a, b)| a.0.is_some() && b.0.is_some()) {
+            DiscrepancyKind::WithinSide
+        } else {
+            DiscrepancyKind::OutletFigure
+        }
+    }
+
+    #[test]
+    fn kind_without_pairs_is_the_kind_of_every_pair() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut seen = HashSet::new();
+        for _ in 0..50_000 {
+            let len = 2 + next(6) as usize;
+            let figures: Vec<(Option<usize>, Figure)> = (0..len)
+                .map(|_| {
+                    let side = [None, Some(0), Some(1), Some(2)][next(4) as usize];
+                    // Small values, so intervals often just touch; 0 makes "nearly 0" allow nothing.
+                    let value = next(40) as i64 - 5;
+                    let figure = match Qualifier::ALL[next(8) as usize].0 {
+                        Qualifier::Range => Figure::range(value, value + next(10) as i64),
+                        q => Figure::new(q, value),
+                    };
+                    (side, figure)
+                })
+                .collect();
+            let kind = kind_by_pairs(&figures);
+            assert_eq!(conflict_kind(figures.iter().copied()), kind, "{figures:?}");
+            seen.insert(kind);
+        }
+        assert_eq!(seen.len(), 4, "every kind came up: {seen:?}");
+    }
 }

@@ -113,18 +113,27 @@ pub(super) fn stage_figures(data: &Dataset, quantity: usize, who: Who, stage: us
     match who {
         Who::Side(side) => {
             let cache = data.derived.side_stage_figures.get_or_init(|| {
-                let mut map = std::collections::HashMap::new();
-                for (q, _) in data.quantities.iter().enumerate() {
-                    for (st, _) in data.stages.iter().enumerate() {
-                        for sd in 0..data.sides.len() {
-                            let found = rank_stage_figures(data, q, Who::Side(sd), st);
-                            if !found.is_empty() {
-                                map.insert((q, sd, st), found.iter().map(|c| data.index_of(c)).collect());
-                            }
-                        }
+                // One pass over the claims, in file order, then each list ranked: never a scan
+                // per quantity, stage and side.
+                let mut lists: std::collections::HashMap<(usize, usize, usize), Vec<&Claim>> =
+                    std::collections::HashMap::new();
+                for claim in &data.claims {
+                    if let Scope::Stage(st) = claim.scope
+                        && claim.status.stands()
+                    {
+                        lists
+                            .entry((claim.quantity, data.side_of(claim), st))
+                            .or_default()
+                            .push(claim);
                     }
                 }
-                map
+                lists
+                    .into_iter()
+                    .map(|(key, mut claims)| {
+                        rank(data, &mut claims);
+                        (key, claims.iter().map(|c| data.index_of(c)).collect())
+                    })
+                    .collect()
             });
             cache
                 .get(&(quantity, side, stage))
@@ -141,9 +150,15 @@ fn rank_stage_figures(data: &Dataset, quantity: usize, who: Who, stage: usize) -
         .claims_with(quantity, Scope::Stage(stage))
         .filter(|c| c.status.stands() && who.includes(data, c))
         .collect();
-    sort_claims(data, &mut claims);
-    claims.sort_by_key(|c| (c.status != crate::dataset::Status::Current, !c.figure.is_exact()));
+    rank(data, &mut claims);
     claims
+}
+
+/// Best first, keeping file order among equals: confirmed before unconfirmed, precise before
+/// rounded.
+fn rank(data: &Dataset, claims: &mut [&Claim]) {
+    sort_claims(data, claims);
+    claims.sort_by_key(|c| (c.status != crate::dataset::Status::Current, !c.figure.is_exact()));
 }
 
 /// Adds up `who`'s per-stage figures for stages within `within` (all stages if `None`).
@@ -155,12 +170,11 @@ pub(super) fn stage_sum<'a>(
 ) -> StageSum<'a> {
     let mut parts = Vec::new();
     let mut conflicts = Vec::new();
-    for (s, stage) in data.stages.iter().enumerate() {
-        if let Some((from, to)) = within
-            && (stage.when.date < from || stage.when.last_day() > to)
-        {
-            continue;
-        }
+    let stages: Vec<usize> = match within {
+        Some((from, to)) => stages_in(data, from, to).collect(),
+        None => (0..data.stages.len()).collect(),
+    };
+    for s in stages {
         let figures = stage_figures(data, quantity, who, s);
         let Some(first) = figures.first() else { continue };
         if let Some(other) = figures.iter().find(|c| !c.figure.compatible_with(&first.figure)) {
@@ -184,12 +198,18 @@ pub(super) fn stage_sum<'a>(
     }
 }
 
-/// Stages that fall within a period.
+/// How many stages fall within a period.
 pub(super) fn stages_within(data: &Dataset, from: Date, to: Date) -> usize {
-    data.stages
-        .iter()
-        .filter(|s| s.when.date >= from && s.when.last_day() <= to)
-        .count()
+    stages_in(data, from, to).count()
+}
+
+/// The stages that fall within a period (start on or after `from`, end by `to`), in order.
+/// Stages are in date order, so binary search finds those starting in the period, and a period
+/// costs only its own stages, not the whole story's; a window among them may still end too late.
+pub(super) fn stages_in(data: &Dataset, from: Date, to: Date) -> impl Iterator<Item = usize> + '_ {
+    let start = data.stages.partition_point(|s| s.when.date < from);
+    let end = data.stages.partition_point(|s| s.when.date <= to).max(start);
+    (start..end).filter(move |&s| data.stages[s].when.last_day() <= to)
 }
 
 pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) -> Result<Reply, LookupError> {
@@ -198,7 +218,14 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
         Some(q) => vec![data.find_quantity(q)?],
         None => match data.story.primary_quantity {
             Some(q) => vec![q],
-            None => (0..data.quantities.len()).filter(|&q| has_totals(data, q)).collect(),
+            None => {
+                // One pass over the claims, not one per quantity.
+                let mut with_totals = vec![false; data.quantities.len()];
+                for c in data.claims.iter().filter(|c| c.scope != Scope::Whole) {
+                    with_totals[c.quantity] = true;
+                }
+                (0..data.quantities.len()).filter(|&q| with_totals[q]).collect()
+            }
         },
     };
     let filter = match claimant {
@@ -209,6 +236,11 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
             Err(_) => Who::Claimant(data.find_claimant(name)?),
         }),
     };
+    // Stated totals by quantity, in file order: one pass over the claims, not one per side.
+    let mut stated_totals: Vec<Vec<&Claim>> = vec![Vec::new(); data.quantities.len()];
+    for c in data.claims.iter().filter(|c| matches!(c.scope, Scope::Period(..))) {
+        stated_totals[c.quantity].push(c);
+    }
     let mut sections = Vec::new();
     let mut lead = Vec::new();
     let mut sentence = None;
@@ -220,10 +252,10 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
         };
         let mut side_totals: Vec<(Who, &Claim)> = Vec::new();
         for who in whos {
-            let mut stated: Vec<&Claim> = data
-                .claims
+            let mut stated: Vec<&Claim> = stated_totals[q]
                 .iter()
-                .filter(|c| c.quantity == q && matches!(c.scope, Scope::Period(..)) && who.includes(data, c))
+                .copied()
+                .filter(|c| who.includes(data, c))
                 .collect();
             sort_claims(data, &mut stated);
             // Outlets' own figures are scattered reports, not a series to add up.
@@ -293,12 +325,11 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
             }
         }
         // Where two parties state exact totals for the same period, compare them.
+        // Each side's first total per period; a set, as there can be thousands of totals.
         let mut official: Vec<&Claim> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (_, claim) in &side_totals {
-            if official
-                .iter()
-                .all(|o| o.scope != claim.scope || data.side_of(o) != data.side_of(claim))
-            {
+            if seen.insert((claim.scope, data.side_of(claim))) {
                 official.push(claim);
             }
         }
@@ -359,16 +390,13 @@ fn sum_entry(data: &Dataset, q: usize, who: Who, sum: &StageSum) -> Entry {
         .iter()
         .map(|(s, c)| format!("{} ({}, {})", c.figure, data.stages[*s].name, c.id))
         .collect();
-    let claimants: Vec<usize> =
-        sum.parts
-            .iter()
-            .flat_map(|(_, c)| c.claimants.iter().copied())
-            .fold(Vec::new(), |mut acc, c| {
-                if !acc.contains(&c) {
-                    acc.push(c);
-                }
-                acc
-            });
+    let mut seen = std::collections::HashSet::new();
+    let claimants: Vec<usize> = sum
+        .parts
+        .iter()
+        .flat_map(|(_, c)| c.claimants.iter().copied())
+        .filter(|&c| seen.insert(c))
+        .collect();
     let mut details = vec![terms.join(" + ")];
     if matches!(who, Who::Side(_)) {
         details.push(format!("stage figures from {}", data.claimant_names(&claimants)));
