@@ -1,0 +1,461 @@
+//! The rules each value of a data file must follow (ids, texts, dates, figures, statuses), each
+//! broken rule reported at its position.
+
+use std::collections::HashMap;
+
+use toml::Spanned;
+use toml::value::Datetime;
+
+use super::resolve::{Index, Resolver};
+use super::{MAX_ID_LEN, MAX_VALUE};
+use crate::dataset::{self as ds, Status};
+use crate::date::{Date, Precision, When};
+use crate::figure::{Figure, Qualifier};
+use crate::model;
+use crate::suggest::closest;
+
+impl Resolver<'_> {
+    pub(super) fn id(&mut self, id: &Spanned<String>) {
+        let text = id.get_ref();
+        if text.trim().is_empty() {
+            self.error(id.span(), "empty id");
+        } else if text.chars().any(char::is_whitespace) {
+            self.error(
+                id.span(),
+                format!("id `{text}` contains white space; use `-` between words"),
+            );
+        } else if text.len() > MAX_ID_LEN {
+            self.error(
+                id.span(),
+                format!("id is {} bytes long; the limit is {MAX_ID_LEN}", text.len()),
+            );
+        }
+    }
+
+    pub(super) fn text(&mut self, what: &str, value: &Spanned<String>) -> String {
+        if value.get_ref().trim().is_empty() {
+            self.error(value.span(), format!("empty {what}"));
+        }
+        value.get_ref().clone()
+    }
+
+    pub(super) fn aliases(&mut self, aliases: &[Spanned<String>]) -> Vec<String> {
+        aliases.iter().map(|a| self.text("alias", a)).collect()
+    }
+
+    /// An alias that also names another thing of the same kind would make lookups ambiguous.
+    pub(super) fn check_aliases<'f>(
+        &mut self,
+        kind: &str,
+        items: impl Iterator<Item = (&'f Spanned<String>, &'f Spanned<String>, &'f Vec<Spanned<String>>)>,
+    ) {
+        let mut owners: HashMap<String, &'f str> = HashMap::new();
+        let items: Vec<_> = items.collect();
+        for (id, name, _) in &items {
+            for (what, text) in [("id", *id), ("name", *name)] {
+                let key = crate::suggest::normalise(text.get_ref());
+                match owners.get(&key) {
+                    Some(owner) if *owner != id.get_ref().as_str() => {
+                        let msg = format!(
+                            "{what} `{}` of {kind} `{}` reads the same as a name of {kind} `{owner}`: lookups could not tell them apart",
+                            text.get_ref(),
+                            id.get_ref()
+                        );
+                        self.error(text.span(), msg);
+                    }
+                    _ => {
+                        owners.insert(key, id.get_ref());
+                    }
+                }
+            }
+        }
+        for (id, _, aliases) in &items {
+            for alias in aliases.iter() {
+                let key = crate::suggest::normalise(alias.get_ref());
+                match owners.get(&key) {
+                    Some(owner) if *owner != id.get_ref().as_str() => {
+                        let msg = format!(
+                            "alias `{}` of {kind} `{}` already names {kind} `{owner}`",
+                            alias.get_ref(),
+                            id.get_ref()
+                        );
+                        self.error(alias.span(), msg);
+                    }
+                    _ => {
+                        owners.insert(key, id.get_ref());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Resolves a claim's claimants; they must speak for one side, since answers attribute
+    /// each claim to a side.
+    pub(super) fn same_side_claimants(
+        &mut self,
+        index: &Index,
+        claimants: &[ds::Claimant],
+        names: &Spanned<Vec<Spanned<String>>>,
+    ) -> Vec<usize> {
+        let resolved = self.references(index, names);
+        if let Some(first) = resolved.first()
+            && let Some(other) = resolved.iter().find(|&&c| claimants[c].side != claimants[*first].side)
+        {
+            let (a, b) = (&claimants[*first], &claimants[*other]);
+            let msg = format!(
+                "claimants `{}` and `{}` speak for different sides; record each side's statement as a claim of its own",
+                a.id, b.id
+            );
+            self.error(names.span(), msg);
+        }
+        resolved
+    }
+
+    pub(super) fn side_kind(&mut self, kind: Option<&Spanned<String>>) -> bool {
+        match kind.map(|k| (k, k.get_ref().as_str())) {
+            None | Some((_, "party")) => false,
+            Some((_, "outlet")) => true,
+            Some((k, other)) => {
+                self.error(
+                    k.span(),
+                    format!("unknown side kind `{other}`; expected `party` or `outlet`"),
+                );
+                false
+            }
+        }
+    }
+
+    pub(super) fn date(&mut self, value: &Spanned<Datetime>) -> Date {
+        let dt = value.get_ref();
+        let date = match (dt.date, dt.time) {
+            (Some(d), None) => Date::new(d.year, d.month, d.day),
+            _ => None,
+        };
+        date.unwrap_or_else(|| {
+            self.error(value.span(), format!("expected a date like 2025-06-16, found `{dt}`"));
+            // Inside the period, so a bad date is not also reported as outside it.
+            self.period.map_or(
+                Date {
+                    year: 1970,
+                    month: 1,
+                    day: 1,
+                },
+                |(from, _)| from,
+            )
+        })
+    }
+
+    pub(super) fn in_period(&mut self, span: &Spanned<Datetime>, date: Date, what: &str) {
+        if let Some((from, to)) = self.period
+            && (date < from || date > to)
+        {
+            let msg = format!(
+                "{what} {} is outside the story's period ({} to {})",
+                date.iso(),
+                from.iso(),
+                to.iso()
+            );
+            self.error(span.span(), msg);
+        }
+    }
+
+    pub(super) fn said(&mut self, said: &Spanned<Datetime>, precision: Option<&Spanned<String>>) -> When {
+        let date = self.date(said);
+        self.in_period(said, date, "`said` date");
+        let precision = match precision.map(|p| (p, p.get_ref().as_str())) {
+            None | Some((_, "day")) => Precision::Day,
+            Some((_, "month")) => Precision::Month,
+            Some((p, other)) => {
+                self.error(
+                    p.span(),
+                    format!("unknown said_precision `{other}`; expected `day` or `month`"),
+                );
+                Precision::Day
+            }
+        };
+        When { date, precision }
+    }
+
+    pub(super) fn precision(
+        &mut self,
+        precision: Option<&Spanned<String>>,
+        until: Option<&Spanned<Datetime>>,
+        date: Date,
+    ) -> Precision {
+        let word = precision.map(|p| p.get_ref().as_str()).unwrap_or("day");
+        match (word, until) {
+            ("window", Some(until_span)) => {
+                let until = self.date(until_span);
+                if until < date {
+                    self.error(
+                        until_span.span(),
+                        format!("the window ends ({}) before it starts ({})", until.iso(), date.iso()),
+                    );
+                }
+                self.in_period(until_span, until, "stage window end");
+                Precision::Window(until)
+            }
+            ("window", None) => {
+                self.error(
+                    precision.map_or(0..0, |p| p.span()),
+                    "a `window` stage needs `until = <last date>`",
+                );
+                Precision::Day
+            }
+            (_, Some(until_span)) => {
+                self.error(
+                    until_span.span(),
+                    "`until` is only allowed with `precision = \"window\"`",
+                );
+                Precision::Day
+            }
+            ("day", None) => Precision::Day,
+            ("month", None) => Precision::Month,
+            (other, None) => {
+                let span = precision.map_or(0..0, |p| p.span());
+                self.error(
+                    span,
+                    format!("unknown precision `{other}`; expected `day`, `month` or `window`"),
+                );
+                Precision::Day
+            }
+        }
+    }
+
+    pub(super) fn figure(&mut self, claim: &model::Claim) -> Figure {
+        let value = *claim.value.get_ref();
+        if value < 0 {
+            self.error(
+                claim.value.span(),
+                format!("negative value {value}: figures are counts"),
+            );
+        } else if value > MAX_VALUE {
+            self.error(
+                claim.value.span(),
+                format!("value {value} is larger than the largest figure accepted, {MAX_VALUE}"),
+            );
+        }
+        let qualifier = match &claim.qualifier {
+            None => Qualifier::Exact,
+            Some(q) => Qualifier::parse(q.get_ref()).unwrap_or_else(|| {
+                let words = Qualifier::ALL.iter().map(|(_, w)| *w);
+                let hint = closest(q.get_ref(), words)
+                    .first()
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                let expected: Vec<String> = Qualifier::ALL.iter().map(|(_, w)| format!("`{w}`")).collect();
+                self.error(
+                    q.span(),
+                    format!(
+                        "unknown qualifier `{}`{hint} (expected one of {})",
+                        q.get_ref(),
+                        expected.join(", ")
+                    ),
+                );
+                Qualifier::Exact
+            }),
+        };
+        if value == 0 && matches!(qualifier, Qualifier::Nearly | Qualifier::FewerThan) {
+            let word = qualifier.word();
+            self.error(
+                claim.value.span(),
+                format!("`{word} 0` allows no count at all; use `exact` 0 or `up to`"),
+            );
+        }
+        match (qualifier, &claim.high) {
+            (Qualifier::Range, Some(high)) => {
+                let high_value = *high.get_ref();
+                if high_value > MAX_VALUE {
+                    self.error(
+                        high.span(),
+                        format!("high {high_value} is larger than the largest figure accepted, {MAX_VALUE}"),
+                    );
+                } else if value > high_value {
+                    self.error(
+                        high.span(),
+                        format!("range low {value} is greater than high {high_value}"),
+                    );
+                }
+                Figure::range(value, high_value)
+            }
+            (Qualifier::Range, None) => {
+                self.error(
+                    claim.value.span(),
+                    "a `range` needs `high = <upper end>` (`value` is the lower end)",
+                );
+                Figure::new(Qualifier::Exact, value)
+            }
+            (q, Some(high)) => {
+                self.error(
+                    high.span(),
+                    format!(
+                        "`high` is only allowed with `qualifier = \"range\"`, not `{}`",
+                        q.word()
+                    ),
+                );
+                Figure::new(q, value)
+            }
+            (q, None) => Figure::new(q, value),
+        }
+    }
+
+    pub(super) fn status(
+        &mut self,
+        id: &Spanned<String>,
+        status: Option<&Spanned<String>>,
+        superseded_by: Option<&Spanned<String>>,
+        retracted: Option<&Spanned<model::Retraction>>,
+        index: &Index,
+    ) -> Status {
+        let word = status.map(|s| s.get_ref().as_str()).unwrap_or("current");
+        let status_span = status.map_or(id.span(), |s| s.span());
+        if let (Some(by), false) = (superseded_by, word == "superseded") {
+            self.error(by.span(), "`superseded_by` needs `status = \"superseded\"`");
+        }
+        if let (Some(r), false) = (retracted, word == "retracted") {
+            self.error(r.span(), "`retracted` needs `status = \"retracted\"`");
+        }
+        match word {
+            "current" => Status::Current,
+            "unconfirmed" => Status::Unconfirmed,
+            "superseded" => match superseded_by {
+                Some(by) => {
+                    if by.get_ref() == id.get_ref() {
+                        self.error(by.span(), format!("`{}` is superseded by itself", id.get_ref()));
+                    }
+                    let Some(by) = self.reference(index, by) else {
+                        return Status::Current;
+                    };
+                    Status::Superseded { by }
+                }
+                None => {
+                    self.error(
+                        status_span,
+                        "`status = \"superseded\"` needs `superseded_by = \"<id of the newer claim>\"`",
+                    );
+                    Status::Current
+                }
+            },
+            "retracted" => match retracted {
+                Some(r) => {
+                    let on = self.date(&r.get_ref().on);
+                    let reason = self.text("retraction reason", &r.get_ref().reason);
+                    Status::Retracted { on, reason }
+                }
+                None => {
+                    self.error(
+                        status_span,
+                        "`status = \"retracted\"` needs `retracted = { on = <date>, reason = \"...\" }`",
+                    );
+                    Status::Current
+                }
+            },
+            other => {
+                let words = ["current", "unconfirmed", "superseded", "retracted"];
+                let hint = closest(other, words)
+                    .first()
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                self.error(
+                    status_span,
+                    format!("unknown status `{other}`{hint} (expected current, unconfirmed, superseded or retracted)"),
+                );
+                Status::Current
+            }
+        }
+    }
+
+    /// A chain of `superseded_by` must end at a claim that stands; a loop never does. One pass:
+    /// each claim is walked once, so a long valid chain costs its length, not its length squared.
+    /// A loop is reported once, at its first member in file order, listed from there.
+    pub(super) fn check_supersession_loops<'s>(
+        &mut self,
+        ids: &[&Spanned<String>],
+        statuses: impl Iterator<Item = &'s Status>,
+    ) {
+        let next: Vec<Option<usize>> = statuses
+            .map(|s| match s {
+                Status::Superseded { by } => Some(*by),
+                _ => None,
+            })
+            .collect();
+        const UNSEEN: u8 = 0;
+        const ON_WALK: u8 = 1;
+        const DONE: u8 = 2;
+        let mut state = vec![UNSEEN; next.len()];
+        let mut loops: Vec<Vec<usize>> = Vec::new();
+        let mut walk = Vec::new();
+        for start in 0..next.len() {
+            if state[start] != UNSEEN {
+                continue;
+            }
+            walk.clear();
+            let mut at = start;
+            loop {
+                state[at] = ON_WALK;
+                walk.push(at);
+                match next[at] {
+                    Some(n) if state.get(n) == Some(&UNSEEN) => at = n,
+                    // Back on this walk: the walk from `n` on is a loop.
+                    Some(n) if state.get(n) == Some(&ON_WALK) => {
+                        let from = walk.iter().position(|&i| i == n).unwrap_or(0);
+                        let mut members = walk[from..].to_vec();
+                        let first = (0..members.len()).min_by_key(|&k| members[k]).unwrap_or(0);
+                        members.rotate_left(first);
+                        loops.push(members);
+                        break;
+                    }
+                    // The chain ends, or joins one already walked.
+                    _ => break,
+                }
+            }
+            for &i in &walk {
+                state[i] = DONE;
+            }
+        }
+        loops.sort_unstable_by_key(|members| members[0]);
+        for members in loops {
+            let chain: Vec<&str> = members
+                .iter()
+                .chain(&members[..1])
+                .map(|&i| ids[i].get_ref().as_str())
+                .collect();
+            self.error(
+                ids[members[0]].span(),
+                format!("`superseded_by` loops: {}", chain.join(" → ")),
+            );
+        }
+    }
+}
+
+/// A plain calendar date (no time), one that exists.
+pub(super) fn is_date(dt: &Datetime) -> bool {
+    matches!((dt.date, dt.time), (Some(d), None) if Date::new(d.year, d.month, d.day).is_some())
+}
+
+/// `http://` or `https://`, a host, and no white space.
+pub(super) fn is_web_url(url: &str) -> bool {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    pub(super) fn urls() {
+        assert!(is_web_url("https://tass.com/politics/1971825"));
+        assert!(is_web_url("http://example.org"));
+        assert!(!is_web_url("ftp://example.org"));
+        assert!(!is_web_url("https://"));
+        assert!(!is_web_url("https://exa mple.org"));
+        assert!(!is_web_url("javascript:alert(1)"));
+    }
+}
