@@ -23,6 +23,7 @@ pub struct Dataset {
     pub topics: Vec<Topic>,
     pub characterisations: Vec<Characterisation>,
     pub editorial_notes: Vec<EditorialNote>,
+    pub breakdowns: Vec<Breakdown>,
     pub source: Source,
     /// Indexes and results computed from the above (see [`Dataset::derive`]).
     pub derived: Derived,
@@ -35,6 +36,8 @@ pub struct Derived {
     by_scope: HashMap<(usize, Scope), Vec<usize>>,
     /// Claim id → position.
     claim_ids: HashMap<String, usize>,
+    /// Computed on first use: every arithmetic check.
+    pub(crate) analysis: OnceLock<crate::analysis::Analysis>,
     /// Computed on first use: every discrepancy, most important first.
     pub(crate) discrepancies: OnceLock<Vec<crate::answer::Discrepancy>>,
     /// Computed on first use: each side's standing figures per (quantity, side, stage), best first.
@@ -199,6 +202,15 @@ pub struct Characterisation {
     pub status: Status,
     pub notes: Option<String>,
     pub citations: Vec<Citation>,
+}
+
+/// A quantity made of others: `total` = the sum of `parts` (or at least it, if not `complete`).
+#[derive(Debug, Clone)]
+pub struct Breakdown {
+    pub id: String,
+    pub total: usize,
+    pub parts: Vec<usize>,
+    pub complete: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -36,6 +36,46 @@ impl Date {
         MONTHS[usize::from(self.month - 1)]
     }
 
+    /// The day after (periods are tiled day by day).
+    pub fn next_day(self) -> Date {
+        let Date { year, month, day } = self;
+        if day < days_in_month(year, month) {
+            Date { day: day + 1, ..self }
+        } else if month < 12 {
+            Date {
+                month: month + 1,
+                day: 1,
+                ..self
+            }
+        } else {
+            Date {
+                year: year.saturating_add(1),
+                month: 1,
+                day: 1,
+            }
+        }
+    }
+
+    /// The day before.
+    pub fn previous_day(self) -> Date {
+        let Date { year, month, day } = self;
+        if day > 1 {
+            Date { day: day - 1, ..self }
+        } else if month > 1 {
+            Date {
+                month: month - 1,
+                day: days_in_month(year, month - 1),
+                ..self
+            }
+        } else {
+            Date {
+                year: year.saturating_sub(1),
+                month: 12,
+                day: 31,
+            }
+        }
+    }
+
     /// ISO form, `2025-06-16`.
     pub fn iso(self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)

@@ -14,6 +14,8 @@
 //! * [`dataset`]: a loaded, valid story, with every reference resolved.
 //! * [`figure`] and [`date`]: stated numbers with their qualifiers ("more than 6,000") and the
 //!   arithmetic that carries them through sums; dates as newsroom copy writes them.
+//! * [`analysis`]: the story's arithmetic: which figure stands for each stage, period or part in
+//!   a sum, the checks of every stated total (stages, earlier counts, breakdowns), and verdicts.
 //! * [`lookup`] and [`suggest`]: finding a stage, quantity or claimant from what a user typed,
 //!   with "did you mean" and autocomplete ranking.
 //! * [`answer`]: one module per question (`total`, `stage`, `discrepancy`, `source`, `timeline`,
@@ -34,6 +36,7 @@
 //! * [`discord`]: the Discord adapter (serenity): commands built from the questions'
 //!   descriptions, embeds, update pings.
 
+pub mod analysis;
 pub mod answer;
 pub mod cli;
 pub mod config;

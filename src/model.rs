@@ -31,6 +31,25 @@ pub struct File {
     pub characterisations: Vec<Characterisation>,
     #[serde(default, rename = "editorial_note")]
     pub editorial_notes: Vec<EditorialNote>,
+    #[serde(default, rename = "breakdown")]
+    pub breakdowns: Vec<Breakdown>,
+}
+
+/// `[[breakdown]]`: a quantity that is made of others ("exchanged" = handed + received).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Breakdown {
+    pub id: Spanned<String>,
+    /// The quantity the parts add up to.
+    pub total: Spanned<String>,
+    pub parts: Spanned<Vec<Spanned<String>>>,
+    /// The parts account for the whole total (default); `false`: they are some of it.
+    #[serde(default = "yes")]
+    pub complete: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `[story]`: what the file is about and who keeps it.

@@ -45,27 +45,30 @@ pub struct Args {
 impl Args {
     /// The words name a quantity if they can, else a stage.
     pub fn query(self, data: &Dataset) -> Result<Query, String> {
-        let (quantity, stage) = if self.words.is_empty() {
-            (None, None)
-        } else {
-            let words = self.words.join(" ");
-            match (data.find_quantity(&words), data.find_stage(&words)) {
-                (Ok(_), _) => (Some(words), None),
-                (_, Ok(_)) => (None, Some(words)),
-                (Err(q), Err(s)) => {
-                    let mut suggestions = q.suggestions().to_vec();
-                    suggestions.extend(s.suggestions().iter().filter(|n| !q.suggestions().contains(n)).cloned());
-                    let kind = "quantity or stage";
-                    return Err(LookupError::Unknown {
-                        kind,
-                        query: words,
-                        suggestions,
-                    }
-                    .to_string());
-                }
-            }
-        };
+        let (quantity, stage) = quantity_or_stage(data, &self.words)?;
         Ok(Query::Discrepancy { quantity, stage })
+    }
+}
+
+/// Words that name a quantity if they can, else a stage (`discrepancy` and `checks` take either).
+pub(super) fn quantity_or_stage(data: &Dataset, words: &[String]) -> Result<(Option<String>, Option<String>), String> {
+    if words.is_empty() {
+        return Ok((None, None));
+    }
+    let words = words.join(" ");
+    match (data.find_quantity(&words), data.find_stage(&words)) {
+        (Ok(_), _) => Ok((Some(words), None)),
+        (_, Ok(_)) => Ok((None, Some(words))),
+        (Err(q), Err(s)) => {
+            let mut suggestions = q.suggestions().to_vec();
+            suggestions.extend(s.suggestions().iter().filter(|n| !q.suggestions().contains(n)).cloned());
+            Err(LookupError::Unknown {
+                kind: "quantity or stage",
+                query: words,
+                suggestions,
+            }
+            .to_string())
+        }
     }
 }
 

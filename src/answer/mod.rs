@@ -5,6 +5,7 @@
 //! here, Discord embeds in the bot) only lay it out.
 
 mod about;
+mod checks;
 mod discrepancy;
 mod source;
 mod stage;
@@ -34,6 +35,10 @@ pub enum Query {
         quantity: Option<String>,
         stage: Option<String>,
     },
+    Checks {
+        quantity: Option<String>,
+        stage: Option<String>,
+    },
     Source {
         claimant: String,
     },
@@ -44,10 +49,11 @@ pub enum Query {
 /// The questions, in the order Discord lists them. Adding one: a module with its `QUESTION`,
 /// `Args` and `answer`, a line here, in [`Ask`] and in [`Query`]; the compiler points at the
 /// `match`es left.
-pub const QUESTIONS: [&Question; 6] = [
+pub const QUESTIONS: [&Question; 7] = [
     &total::QUESTION,
     &stage::QUESTION,
     &discrepancy::QUESTION,
+    &checks::QUESTION,
     &source::QUESTION,
     &timeline::QUESTION,
     &about::QUESTION,
@@ -61,6 +67,7 @@ pub enum Ask {
     Stage(stage::Args),
     #[command(alias = "discrepancies")]
     Discrepancy(discrepancy::Args),
+    Checks(checks::Args),
     Source(source::Args),
     Timeline(timeline::Args),
     About(about::Args),
@@ -74,6 +81,7 @@ impl Ask {
             Ask::Total(args) => args.query(data),
             Ask::Stage(args) => args.query(data),
             Ask::Discrepancy(args) => args.query(data),
+            Ask::Checks(args) => args.query(data),
             Ask::Source(args) => args.query(data),
             Ask::Timeline(args) => args.query(data),
             Ask::About(args) => args.query(data),
@@ -88,6 +96,7 @@ impl Query {
             Query::Total { .. } => &total::QUESTION,
             Query::Stage { .. } => &stage::QUESTION,
             Query::Discrepancy { .. } => &discrepancy::QUESTION,
+            Query::Checks { .. } => &checks::QUESTION,
             Query::Source { .. } => &source::QUESTION,
             Query::Timeline => &timeline::QUESTION,
             Query::About => &about::QUESTION,
@@ -212,6 +221,7 @@ pub fn answer(data: &Dataset, query: &Query) -> Result<Reply, LookupError> {
         Query::Total { quantity, claimant } => total::answer(data, quantity.as_deref(), claimant.as_deref()),
         Query::Stage { stage } => stage::answer(data, stage),
         Query::Discrepancy { quantity, stage } => discrepancy::answer(data, quantity.as_deref(), stage.as_deref()),
+        Query::Checks { quantity, stage } => checks::answer(data, quantity.as_deref(), stage.as_deref()),
         Query::Source { claimant } => source::answer(data, claimant),
         Query::Timeline => Ok(timeline::answer(data)),
         Query::About => Ok(about::answer(data)),

@@ -231,6 +231,8 @@ impl<'a> Resolver<'a> {
             })
             .collect();
 
+        let breakdowns = self.breakdowns(&file.breakdowns, &quantities_ix, &quantities);
+
         if !self.problems.is_empty() {
             // Keep them in file order: editors fix top to bottom.
             self.problems.sort_by_key(|p| (p.line, p.col));
@@ -251,6 +253,7 @@ impl<'a> Resolver<'a> {
             topics,
             characterisations,
             editorial_notes,
+            breakdowns,
             source,
             derived: ds::Derived::default(),
         };

@@ -15,6 +15,94 @@ use crate::model;
 use crate::suggest::closest;
 
 impl Resolver<'_> {
+    /// Breakdowns: known quantities of one unit, each part once and never its own total, and no
+    /// quantity made, through other breakdowns, of itself.
+    pub(super) fn breakdowns(
+        &mut self,
+        breakdowns: &[model::Breakdown],
+        quantities_ix: &Index,
+        quantities: &[ds::Quantity],
+    ) -> Vec<ds::Breakdown> {
+        let _ = self.index("breakdown", breakdowns.iter().map(|b| &b.id));
+        let mut resolved = Vec::new();
+        for b in breakdowns {
+            self.id(&b.id);
+            let total = self.reference(quantities_ix, &b.total);
+            let mut parts: Vec<usize> = Vec::new();
+            if b.parts.get_ref().is_empty() {
+                self.error(b.parts.span(), "a breakdown needs at least one part");
+            }
+            for part in b.parts.get_ref() {
+                let Some(q) = self.reference(quantities_ix, part) else {
+                    continue;
+                };
+                if Some(q) == total {
+                    self.error(
+                        part.span(),
+                        format!("`{}` is the breakdown's own total, not a part of it", part.get_ref()),
+                    );
+                } else if parts.contains(&q) {
+                    self.error(
+                        part.span(),
+                        format!("`{}` is listed twice in this breakdown", part.get_ref()),
+                    );
+                } else if let Some(t) = total
+                    && quantities[q].unit != quantities[t].unit
+                {
+                    self.error(
+                        part.span(),
+                        format!(
+                            "`{}` is counted in {}, but the total `{}` in {}: parts must have the total's unit",
+                            part.get_ref(),
+                            quantities[q].unit,
+                            b.total.get_ref(),
+                            quantities[t].unit
+                        ),
+                    );
+                } else {
+                    parts.push(q);
+                }
+            }
+            if let Some(total) = total {
+                resolved.push((
+                    b,
+                    ds::Breakdown {
+                        id: b.id.get_ref().clone(),
+                        total,
+                        parts,
+                        complete: b.complete,
+                    },
+                ));
+            }
+        }
+        // A quantity that is, through breakdowns, a part of itself: reported once, at the
+        // breakdown that closes the loop.
+        let mut made_of: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (_, b) in &resolved {
+            made_of.entry(b.total).or_default().extend(&b.parts);
+        }
+        for (file_b, b) in &resolved {
+            let mut stack: Vec<usize> = b.parts.clone();
+            let mut seen = std::collections::HashSet::new();
+            while let Some(q) = stack.pop() {
+                if q == b.total {
+                    self.error(
+                        file_b.total.span(),
+                        format!(
+                            "breakdowns go round in a circle: `{}` ends up as a part of itself",
+                            b.id
+                        ),
+                    );
+                    break;
+                }
+                if seen.insert(q) {
+                    stack.extend(made_of.get(&q).into_iter().flatten());
+                }
+            }
+        }
+        resolved.into_iter().map(|(_, b)| b).collect()
+    }
+
     pub(super) fn id(&mut self, id: &Spanned<String>) {
         let text = id.get_ref();
         if text.trim().is_empty() {

@@ -1,0 +1,235 @@
+//! `checks [quantity | stage]`: every arithmetic check of the story, each with its terms and
+//! verdict, contradictions first: what a fact sheet's consistency checks do by hand.
+
+use crate::analysis::{Basis, Check, CheckKind, Choice, Piece, Verdict, analysis, piece_name};
+use crate::dataset::{Dataset, Scope, Status};
+use crate::error::LookupError;
+use crate::figure::thousands;
+
+use super::{Names, OptionSpec, Query, Question, Reply, Section, capitalise, footer};
+
+pub const QUESTION: Question = Question {
+    name: "checks",
+    description: "Whether the stated totals add up: every sum, its terms and its verdict",
+    options: &[
+        OptionSpec::text("quantity", "Only this quantity", Names::Quantities),
+        OptionSpec::text("stage", "Only this stage", Names::Stages),
+    ],
+    from_options: |option| Query::Checks {
+        quantity: option("quantity"),
+        stage: option("stage"),
+    },
+    narrowing_hint: "the `stage`/`quantity` option",
+};
+
+/// `figures-bot ask checks [QUANTITY|STAGE]`
+#[derive(Debug, clap::Args)]
+#[command(about = QUESTION.description)]
+pub struct Args {
+    /// Only this quantity or stage ("bodies-to-russia", "final").
+    #[arg(value_name = "QUANTITY|STAGE")]
+    words: Vec<String>,
+}
+
+impl Args {
+    /// The words name a quantity if they can, else a stage.
+    pub fn query(self, data: &Dataset) -> Result<Query, String> {
+        let (quantity, stage) = super::discrepancy::quantity_or_stage(data, &self.words)?;
+        Ok(Query::Checks { quantity, stage })
+    }
+}
+
+/// The checks a question selects, contradictions first (then consistent, matching, unchecked),
+/// in file order within each verdict.
+pub fn selected<'a>(
+    data: &'a Dataset,
+    quantity: Option<&str>,
+    stage: Option<&str>,
+) -> Result<Vec<&'a Check>, LookupError> {
+    let quantity = quantity.map(|q| data.find_quantity(q)).transpose()?;
+    let stage = stage.map(|s| data.find_stage(s)).transpose()?;
+    let mut checks: Vec<&Check> = analysis(data)
+        .checks
+        .iter()
+        .filter(|c| {
+            let stated = &data.claims[c.stated];
+            let about_quantity = quantity.is_none_or(|q| {
+                stated.quantity == q
+                    || matches!(c.kind, CheckKind::Breakdown(b) if data.breakdowns[b].parts.contains(&q))
+            });
+            let about_stage = stage
+                .is_none_or(|s| stated.scope == Scope::Stage(s) || c.terms.iter().any(|t| t.piece == Piece::Stage(s)));
+            about_quantity && about_stage
+        })
+        .collect();
+    checks.sort_by_key(|c| c.verdict);
+    Ok(checks)
+}
+
+pub fn answer(data: &Dataset, quantity: Option<&str>, stage: Option<&str>) -> Result<Reply, LookupError> {
+    let checks = selected(data, quantity, stage)?;
+    let count = |v: Verdict| checks.iter().filter(|c| c.verdict == v).count();
+    let mut lead = vec![format!(
+        "{} — {} contradict, {} consistent, {} match, {} cannot be checked.",
+        plural(checks.len(), "check", "checks"),
+        count(Verdict::Contradicts),
+        count(Verdict::Consistent),
+        count(Verdict::Matches),
+        count(Verdict::Unchecked)
+    )];
+    if checks.is_empty() {
+        lead = vec!["No stated total here can be checked against stage figures or parts.".to_string()];
+    }
+    let sections = checks
+        .iter()
+        .map(|c| Section {
+            heading: heading(data, c),
+            entries: Vec::new(),
+            notes: lines(data, c),
+        })
+        .collect();
+    Ok(Reply {
+        title: "Checks — do the totals add up?".to_string(),
+        lead,
+        sections,
+        sentence: None,
+        footer: footer(data),
+    })
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "matches — Ukraine's Coordination Headquarters: 6,057 bodies were handed to Ukraine, 11–16 June 2025".
+fn heading(data: &Dataset, check: &Check) -> String {
+    let stated = &data.claims[check.stated];
+    let quantity = &data.quantities[stated.quantity];
+    format!(
+        "{} — {}: {} {}, {}",
+        check.verdict.name(),
+        data.claimant_names(&stated.claimants),
+        stated.figure.with_unit(&quantity.unit),
+        quantity.verb_phrase,
+        data.scope_text(stated.scope)
+    )
+}
+
+/// The check in one line, as `total` shows it under a stated total: "matches the sum of its 5
+/// stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057".
+pub fn one_line(data: &Dataset, check: &Check) -> String {
+    let what = match check.kind {
+        CheckKind::Stages => "its stages".to_string(),
+        CheckKind::Breakdown(b) => {
+            let parts: Vec<&str> = data.breakdowns[b]
+                .parts
+                .iter()
+                .map(|&q| data.quantities[q].label.as_str())
+                .collect();
+            format!("its parts ({})", crate::dataset::join_and(&parts))
+        }
+    };
+    let sum = sum_text(data, check);
+    match check.verdict {
+        Verdict::Unchecked => format!("cannot be checked against {what}: {}", check.missing.join("; ")),
+        verdict => {
+            let mut line = format!("{} the sum of {what}: {sum}", verdict_phrase(verdict));
+            if !check.missing.is_empty() {
+                line.push_str(&format!(" ({})", check.missing.join("; ")));
+            }
+            line
+        }
+    }
+}
+
+fn verdict_phrase(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Matches => "matches",
+        Verdict::Consistent => "is consistent with",
+        Verdict::Contradicts => "contradicts",
+        Verdict::Unchecked => "cannot be checked against",
+    }
+}
+
+/// "1,212 + 1,200 = 2,412", terms named; a contested term shows its alternatives.
+fn sum_text(data: &Dataset, check: &Check) -> String {
+    let unit = &data.quantities[data.claims[check.stated].quantity].unit;
+    let terms: Vec<String> = check.terms.iter().map(|t| term_value(data, &t.choice)).collect();
+    let total = match (check.exact, check.high) {
+        (true, _) => thousands(check.low),
+        (false, Some(high)) if high == check.low => thousands(high),
+        (false, Some(high)) => format!("{}–{}", thousands(check.low), thousands(high)),
+        (false, None) => format!("at least {}", thousands(check.low)),
+    };
+    let total = if unit == "%" {
+        format!("{total}%")
+    } else {
+        format!("{total} {unit}")
+    };
+    if terms.len() > 12 {
+        return format!("{} terms = {total}", terms.len());
+    }
+    format!("{} = {total}", terms.join(" + "))
+}
+
+fn term_value(data: &Dataset, choice: &Choice) -> String {
+    match choice {
+        Choice::One { claim, .. } => data.claims[*claim].figure.to_string(),
+        Choice::Contested { claims } => {
+            let (first, last) = (
+                &data.claims[claims[0]],
+                &data.claims[*claims.last().unwrap_or(&claims[0])],
+            );
+            format!("({} or {})", first.figure, last.figure)
+        }
+        Choice::Missing => "?".to_string(),
+    }
+}
+
+/// The check's lines: the sum, then each term with who said it.
+fn lines(data: &Dataset, check: &Check) -> Vec<String> {
+    let mut lines = vec![capitalise(&one_line(data, check))];
+    for term in &check.terms {
+        let stated_quantity = data.claims[check.stated].quantity;
+        let piece = piece_name(data, stated_quantity, term.piece);
+        lines.push(match &term.choice {
+            Choice::One { claim, basis } => {
+                let c = &data.claims[*claim];
+                let whose = match basis {
+                    Basis::Own => "its own figure",
+                    Basis::Side => "its side's figure",
+                    Basis::Agreed => "the only figure given, or all agree",
+                };
+                format!(
+                    "{piece}: {} per {} ({whose}; {}){}",
+                    c.figure,
+                    data.claimant_names(&c.claimants),
+                    c.id,
+                    unconfirmed(c.status == Status::Unconfirmed)
+                )
+            }
+            Choice::Contested { claims } => {
+                let alternatives: Vec<String> = claims
+                    .iter()
+                    .map(|&i| {
+                        let c = &data.claims[i];
+                        format!(
+                            "{} per {} ({}){}",
+                            c.figure,
+                            data.claimant_names(&c.claimants),
+                            c.id,
+                            unconfirmed(c.status == Status::Unconfirmed)
+                        )
+                    })
+                    .collect();
+                format!("{piece}: contested — {}", alternatives.join(" or "))
+            }
+            Choice::Missing => format!("{piece}: no figure"),
+        });
+    }
+    lines
+}
+
+fn unconfirmed(flag: bool) -> &'static str {
+    if flag { " ⚠ unconfirmed" } else { "" }
+}
