@@ -119,6 +119,9 @@ fn heading(data: &Dataset, check: &Check) -> String {
 /// stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057".
 pub fn one_line(data: &Dataset, check: &Check) -> String {
     let what = match check.kind {
+        CheckKind::Stages if check.terms.iter().any(|t| matches!(t.piece, Piece::Period(..))) => {
+            "the counts and stages it covers".to_string()
+        }
         CheckKind::Stages => "its stages".to_string(),
         CheckKind::Breakdown(b) => {
             let parts: Vec<&str> = data.breakdowns[b]
@@ -189,6 +192,13 @@ fn term_value(data: &Dataset, choice: &Choice) -> String {
 /// The check's lines: the sum, then each term with who said it.
 fn lines(data: &Dataset, check: &Check) -> Vec<String> {
     let mut lines = vec![capitalise(&one_line(data, check))];
+    lines.extend(term_lines(data, check));
+    lines
+}
+
+/// Each term of a check with who said it, for an editor to redo the sum by hand.
+pub(super) fn term_lines(data: &Dataset, check: &Check) -> Vec<String> {
+    let mut lines = Vec::new();
     for term in &check.terms {
         let stated_quantity = data.claims[check.stated].quantity;
         let piece = piece_name(data, stated_quantity, term.piece);

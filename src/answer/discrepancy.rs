@@ -8,10 +8,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::total::{StageSum, Who, compare_with_sum, stage_figures, stage_sum, stages_in, stages_within};
 use super::{CitationRef, Entry, Reply, Section, citation_ref, footer};
+use crate::analysis::{CheckKind, Choice, Verdict, analysis, piece_name};
 use crate::dataset::{Claim, Dataset, Scope, join_and};
-use crate::date::Date;
 use crate::error::LookupError;
 use crate::figure::{Figure, thousands};
 
@@ -83,6 +82,8 @@ pub enum DiscrepancyKind {
     Characterisation,
     /// A stated total does not equal the sum of the stage figures it covers.
     TotalVsStages,
+    /// A stated total does not equal the sum of its parts (a breakdown).
+    BreakdownVsTotal,
     /// An outlet's own figure disagrees with the parties'.
     OutletFigure,
     /// The same event is dated differently.
@@ -98,6 +99,7 @@ impl DiscrepancyKind {
             DiscrepancyKind::WithinSide => "within one side",
             DiscrepancyKind::Characterisation => "characterisation",
             DiscrepancyKind::TotalVsStages => "total vs stage figures",
+            DiscrepancyKind::BreakdownVsTotal => "breakdown vs total",
             DiscrepancyKind::OutletFigure => "outlet's own figure",
             DiscrepancyKind::Dates => "dates",
             DiscrepancyKind::Precision => "precision",
@@ -136,7 +138,7 @@ pub fn discrepancies(data: &Dataset) -> &[Discrepancy] {
 fn compute(data: &Dataset) -> Vec<Discrepancy> {
     let mut found = Vec::new();
     figure_conflicts(data, &mut found);
-    totals_vs_stages(data, &mut found);
+    totals_that_do_not_add_up(data, &mut found);
     dating_conflicts(data, &mut found);
     characterisation_conflicts(data, &mut found);
     attach_editorial_notes(data, &mut found);
@@ -213,13 +215,7 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             .map(|(f, list)| position(data, f.with_unit(&quantity.unit), list))
             .collect();
         let mut details = Vec::new();
-        let exact: Vec<i64> = distinct
-            .iter()
-            .filter(|(f, _)| f.is_exact())
-            .map(|(f, _)| f.value)
-            .collect();
-        let difference =
-            (exact.len() >= 2).then(|| exact.iter().max().unwrap_or(&0) - exact.iter().min().unwrap_or(&0));
+        let difference = gap(data, &claims, kind);
         if let Some(diff) = difference {
             details.push(format!("Difference: {}.", thousands(diff)));
         }
@@ -245,6 +241,42 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             note_citations: Vec::new(),
         });
     }
+}
+
+/// The headline gap of a group of conflicting figures. Between the parties: between each party's
+/// most precise exact figure (6,057 vs 6,060, not a rounded 6,000 or a "more than"); otherwise
+/// between the exact figures. `None` when fewer than two exact figures stand against each other.
+fn gap(data: &Dataset, claims: &[&Claim], kind: DiscrepancyKind) -> Option<i64> {
+    let exact = claims.iter().filter(|c| c.figure.is_exact());
+    let values: Vec<i64> = if kind == DiscrepancyKind::BetweenParties {
+        // Per party, the figure with the fewest trailing zeros (rounded renderings have more),
+        // the first in the file among equals.
+        let mut best: HashMap<usize, i64> = HashMap::new();
+        for c in exact.filter(|c| !data.sides[data.side_of(c)].is_outlet) {
+            let v = c.figure.value;
+            best.entry(data.side_of(c))
+                .and_modify(|b| {
+                    if trailing_zeros(v) < trailing_zeros(*b) {
+                        *b = v;
+                    }
+                })
+                .or_insert(v);
+        }
+        best.into_values().collect()
+    } else {
+        exact.map(|c| c.figure.value).collect()
+    };
+    let (min, max) = (values.iter().min()?, values.iter().max()?);
+    (values.len() >= 2 && max > min).then(|| max - min)
+}
+
+fn trailing_zeros(mut v: i64) -> u32 {
+    let mut n = 0;
+    while v != 0 && v % 10 == 0 {
+        v /= 10;
+        n += 1;
+    }
+    n
 }
 
 /// The highest low and the lowest high of some figures' intervals (unbounded ends as the widest
@@ -337,7 +369,8 @@ fn conflict_between_sides(sides: &HashMap<usize, Extent>) -> bool {
     top_extent.low > lowest_high || next_low > top_extent.high
 }
 
-/// Where the gap between two parties' exact totals for one period comes from, stage by stage.
+/// Where the gap between two parties' totals for one period comes from: their own sums' terms
+/// compared stage by stage (see [`crate::analysis`]).
 pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String> {
     let mut out = Vec::new();
     let Some(a) = totals.first() else { return out };
@@ -347,29 +380,40 @@ pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String
     else {
         return out;
     };
-    let Scope::Period(from, to) = a.scope else { return out };
-    let q = a.quantity;
-    let (side_a, side_b) = (data.side_of(a), data.side_of(b));
+    let stage_terms = |claim: &Claim| {
+        let index = data.index_of(claim);
+        analysis(data)
+            .checks
+            .iter()
+            .find(|c| c.stated == index && c.kind == CheckKind::Stages && c.verdict != Verdict::Unchecked)
+            .map(|c| c.terms.clone())
+    };
+    let (Some(terms_a), Some(terms_b)) = (stage_terms(a), stage_terms(b)) else {
+        return out;
+    };
+    let exact = |choice: &Choice| match choice {
+        Choice::One { claim, .. } if data.claims[*claim].figure.is_exact() => Some(&data.claims[*claim]),
+        _ => None,
+    };
     let gap = b.figure.value - a.figure.value;
-    let unit = &data.quantities[q].unit;
+    let unit = &data.quantities[a.quantity].unit;
     let mut explained = 0;
-    let mut covered = stages_within(data, from, to) > 0;
+    let mut covered = terms_a.len() == terms_b.len();
     let mut where_: Vec<String> = Vec::new();
-    for s in stages_in(data, from, to) {
-        let stage = &data.stages[s];
-        let fa = stage_figures(data, q, Who::Side(side_a), s);
-        let fb = stage_figures(data, q, Who::Side(side_b), s);
-        match (fa.first(), fb.first()) {
-            (Some(x), Some(y)) if x.figure.is_exact() && y.figure.is_exact() => {
+    for (ta, tb) in terms_a.iter().zip(&terms_b) {
+        match (ta.piece == tb.piece, exact(&ta.choice), exact(&tb.choice)) {
+            (true, Some(x), Some(y)) => {
                 let d = y.figure.value - x.figure.value;
                 if d != 0 {
                     explained += d;
-                    where_.push(format!("{} ({} vs {})", stage.name, x.figure, y.figure));
+                    let name = piece_name(data, a.quantity, ta.piece);
+                    where_.push(format!("{name} ({} vs {})", x.figure, y.figure));
                 }
             }
             _ => covered = false,
         }
     }
+    let (side_a, side_b) = (data.side_of(a), data.side_of(b));
     let names = format!(
         "{}'s {} and {}'s {}",
         data.sides[side_a].name, a.figure, data.sides[side_b].name, b.figure
@@ -395,87 +439,39 @@ pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String
     out
 }
 
-/// Stated totals that the same side's stage figures do not add up to; outlets' running totals
-/// that match no party's stage figures.
-fn totals_vs_stages(data: &Dataset, found: &mut Vec<Discrepancy>) {
-    // Many totals cover the same period: count its stages, and add up each side's, once.
-    let mut stage_counts: HashMap<(Date, Date), usize> = HashMap::new();
-    let mut sum_cache: HashMap<(usize, usize, Date, Date), Arc<StageSum>> = HashMap::new();
-    for (i, claim) in data.claims.iter().enumerate() {
-        let Scope::Period(from, to) = claim.scope else { continue };
-        if !claim.status.stands() {
-            continue;
-        }
-        let stage_count = *stage_counts
-            .entry((from, to))
-            .or_insert_with(|| stages_within(data, from, to));
-        if stage_count == 0 {
-            continue;
-        }
-        let side = data.side_of(claim);
-        let candidates: Vec<usize> = if data.sides[side].is_outlet {
-            (0..data.sides.len()).filter(|&s| !data.sides[s].is_outlet).collect()
-        } else {
-            vec![side]
-        };
-        let sums: Vec<(usize, Arc<StageSum>)> = candidates
-            .into_iter()
-            .map(|s| {
-                let sum = sum_cache
-                    .entry((claim.quantity, s, from, to))
-                    .or_insert_with(|| Arc::new(stage_sum(data, claim.quantity, Who::Side(s), Some((from, to)))));
-                (s, Arc::clone(sum))
-            })
-            .filter(|(_, sum)| sum.parts.len() == stage_count && sum.figure.is_some())
-            .collect();
-        if sums.is_empty()
-            || sums
-                .iter()
-                .any(|(_, sum)| sum.figure.is_some_and(|f| f.compatible_with(&claim.figure)))
-        {
-            continue;
-        }
+/// Stated totals that contradict the sum of what they cover (their stages and earlier counts,
+/// or their parts): only a `contradicts` verdict is a discrepancy.
+fn totals_that_do_not_add_up(data: &Dataset, found: &mut Vec<Discrepancy>) {
+    for check in analysis(data)
+        .checks
+        .iter()
+        .filter(|c| c.verdict == Verdict::Contradicts)
+    {
+        let claim = &data.claims[check.stated];
         let unit = &data.quantities[claim.quantity].unit;
-        let details: Vec<String> = sums
-            .iter()
-            .filter_map(|(s, sum)| {
-                compare_with_sum(data, claim, sum, stage_count)
-                    .map(|t| format!("Against {}'s stage figures: {t}.", data.sides[*s].name))
-            })
-            .collect();
-        let sums_text: Vec<String> = sums
-            .iter()
-            .filter_map(|(s, sum)| {
-                sum.figure
-                    .map(|f| format!("{} from {}'s stages", f, data.sides[*s].name))
-            })
-            .collect();
-        let difference = match (claim.figure.is_exact(), sums.first().and_then(|(_, s)| s.figure)) {
-            (true, Some(f)) if f.is_exact() => Some((claim.figure.value - f.value).abs()),
-            _ => None,
+        let outlet = data.sides[data.side_of(claim)].is_outlet;
+        let kind = match (outlet, check.kind) {
+            (true, _) => DiscrepancyKind::OutletFigure,
+            (false, CheckKind::Stages) => DiscrepancyKind::TotalVsStages,
+            (false, CheckKind::Breakdown(_)) => DiscrepancyKind::BreakdownVsTotal,
         };
-        let mut involved = vec![i];
-        for (_, sum) in &sums {
-            involved.extend(sum.parts.iter().map(|(_, c)| data.index_of(c)));
-        }
+        let difference = (check.exact && claim.figure.is_exact()).then(|| (claim.figure.value - check.low).abs());
+        let mut involved = vec![check.stated];
+        involved.extend(check.term_claims());
         found.push(Discrepancy {
-            kind: if data.sides[side].is_outlet {
-                DiscrepancyKind::OutletFigure
-            } else {
-                DiscrepancyKind::TotalVsStages
-            },
+            kind,
             quantity: Some(claim.quantity),
             scope: Some(claim.scope),
             topic: None,
             headline: format!(
-                "{}: {} says {}; the stage figures add up to {} — {}",
+                "{}: {} says {}, which {} — {}",
                 scope_label(data, claim.scope),
                 data.claimant_names(&claim.claimants),
                 claim.figure.with_unit(unit),
-                sums_text.join(" and "),
+                super::checks::one_line(data, check),
                 data.quantities[claim.quantity].label
             ),
-            details,
+            details: super::checks::term_lines(data, check),
             difference,
             claims: involved,
             notes: Vec::new(),

@@ -1,13 +1,13 @@
-//! `total [quantity] [claimant]`: each side's stated totals and the sum of its stage figures.
+//! `total [quantity] [claimant]`: each side's stated totals, each with its check (does it add up
+//! to the stages, earlier counts or parts it covers?).
 
 use std::sync::Arc;
 
 use super::stage::capitalise_label;
-use super::{Entry, Reply, Section, attributed_sentence, claim_entry, footer, sort_claims};
-use crate::dataset::{Claim, Dataset, Scope, join_and};
-use crate::date::Date;
+use super::{Reply, Section, attributed_sentence, claim_entry, footer, sort_claims};
+use crate::analysis::analysis;
+use crate::dataset::{Claim, Dataset, Scope};
 use crate::error::LookupError;
-use crate::figure::{Figure, thousands};
 
 // The question: how it is asked on the command line and in Discord.
 
@@ -15,7 +15,7 @@ use super::{Names, OptionSpec, Query, Question};
 
 pub const QUESTION: Question = Question {
     name: "total",
-    description: "Each side's stated totals and the sum of its stage figures",
+    description: "Each side's stated totals, and whether they add up",
     options: &[
         OptionSpec::text(
             "quantity",
@@ -80,32 +80,6 @@ impl Who {
     }
 }
 
-/// One side's (or claimant's) per-stage figures added up.
-#[derive(Debug)]
-pub(super) struct StageSum<'a> {
-    /// `None` when the figures mix lower and upper bounds and cannot be added.
-    pub figure: Option<Figure>,
-    /// The stage figures used, in stage order.
-    pub parts: Vec<(usize, &'a Claim)>,
-    /// Stages where the same side gives figures that disagree: (stage, used, other).
-    pub conflicts: Vec<(usize, &'a Claim, &'a Claim)>,
-}
-
-impl StageSum<'_> {
-    /// The conflicts as notes for a reply.
-    fn conflict_notes(&self, data: &Dataset) -> Vec<String> {
-        self.conflicts
-            .iter()
-            .map(|(s, used, other)| {
-                format!(
-                    "{}: {} ({}) and {} ({}) disagree; the sum uses {}",
-                    data.stages[*s].name, used.figure, used.id, other.figure, other.id, used.figure
-                )
-            })
-            .collect()
-    }
-}
-
 /// The figures `who` gives for one stage, best first: standing claims, confirmed before
 /// unconfirmed, a precise figure before a rounded rendering of it. A side's list is computed
 /// once per loaded version: totals, timelines and gap explanations ask for it again and again.
@@ -161,57 +135,6 @@ fn rank(data: &Dataset, claims: &mut [&Claim]) {
     claims.sort_by_key(|c| (c.status != crate::dataset::Status::Current, !c.figure.is_exact()));
 }
 
-/// Adds up `who`'s per-stage figures for stages within `within` (all stages if `None`).
-pub(super) fn stage_sum<'a>(
-    data: &'a Dataset,
-    quantity: usize,
-    who: Who,
-    within: Option<(Date, Date)>,
-) -> StageSum<'a> {
-    let mut parts = Vec::new();
-    let mut conflicts = Vec::new();
-    let stages: Vec<usize> = match within {
-        Some((from, to)) => stages_in(data, from, to).collect(),
-        None => (0..data.stages.len()).collect(),
-    };
-    for s in stages {
-        let figures = stage_figures(data, quantity, who, s);
-        let Some(first) = figures.first() else { continue };
-        if let Some(other) = figures.iter().find(|c| !c.figure.compatible_with(&first.figure)) {
-            conflicts.push((s, *first, *other));
-        }
-        parts.push((s, *first));
-    }
-    let figure = parts
-        .iter()
-        .map(|(_, c)| c.figure)
-        .try_fold(None::<Figure>, |acc, f| match acc {
-            None => Ok(Some(f)),
-            Some(a) => a.checked_add(f).map(Some),
-        })
-        .ok()
-        .flatten();
-    StageSum {
-        figure,
-        parts,
-        conflicts,
-    }
-}
-
-/// How many stages fall within a period.
-pub(super) fn stages_within(data: &Dataset, from: Date, to: Date) -> usize {
-    stages_in(data, from, to).count()
-}
-
-/// The stages that fall within a period (start on or after `from`, end by `to`), in order.
-/// Stages are in date order, so binary search finds those starting in the period, and a period
-/// costs only its own stages, not the whole story's; a window among them may still end too late.
-pub(super) fn stages_in(data: &Dataset, from: Date, to: Date) -> impl Iterator<Item = usize> + '_ {
-    let start = data.stages.partition_point(|s| s.when.date < from);
-    let end = data.stages.partition_point(|s| s.when.date <= to).max(start);
-    (start..end).filter(move |&s| data.stages[s].when.last_day() <= to)
-}
-
 pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) -> Result<Reply, LookupError> {
     let named_quantity = quantity.is_some();
     let quantities: Vec<usize> = match quantity {
@@ -257,54 +180,35 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
                 .copied()
                 .filter(|c| who.includes(data, c))
                 .collect();
-            sort_claims(data, &mut stated);
-            // Outlets' own figures are scattered reports, not a series to add up.
-            let outlets = matches!(who, Who::Side(s) if data.sides[s].is_outlet);
-            let sum = if outlets {
-                StageSum {
-                    figure: None,
-                    parts: Vec::new(),
-                    conflicts: Vec::new(),
-                }
-            } else {
-                stage_sum(data, q, who, None)
-            };
-            if stated.is_empty() && sum.parts.is_empty() {
+            if stated.is_empty() {
                 continue;
             }
+            sort_claims(data, &mut stated);
+            let outlets = matches!(who, Who::Side(s) if data.sides[s].is_outlet);
             let mut entries = Vec::new();
-            let mut notes = sum.conflict_notes(data);
-            let mut sums_by_period = std::collections::HashMap::new();
-            if !sum.parts.is_empty() {
-                entries.push(Arc::new(sum_entry(data, q, who, &sum)));
-            }
             for claim in &stated {
                 let mut entry = claim_entry(data, claim, true);
-                if let Scope::Period(from, to) = claim.scope
-                    && claim.status.stands()
-                    && !outlets
-                {
-                    // Several totals usually cover the same period: add its stages up once.
-                    let within = sums_by_period
-                        .entry((from, to))
-                        .or_insert_with(|| stage_sum(data, q, who, Some((from, to))));
-                    if let Some(note) = compare_with_sum(data, claim, within, stages_within(data, from, to)) {
-                        // A copy of the shared entry, with this reply's comparison.
-                        Arc::make_mut(&mut entry).details.push(note);
-                    }
-                    if claim.figure.is_exact() && !data.sides[data.side_of(claim)].is_outlet {
-                        side_totals.push((who, claim));
-                    }
+                // Under each stated total, its check in one line (the sums are `analysis`'s).
+                let index = data.index_of(claim);
+                let lines: Vec<String> = analysis(data)
+                    .checks
+                    .iter()
+                    .filter(|c| c.stated == index)
+                    .map(|c| super::checks::one_line(data, c))
+                    .collect();
+                if !lines.is_empty() {
+                    // A copy of the shared entry, with this reply's checks.
+                    Arc::make_mut(&mut entry).details.extend(lines);
+                }
+                if claim.status.stands() && claim.figure.is_exact() && !outlets {
+                    side_totals.push((who, claim));
                 }
                 entries.push(entry);
-            }
-            if stated.is_empty() {
-                notes.push(format!("{} states no total of its own.", who.name(data)));
             }
             sections.push(Section {
                 heading: format!("{} — {}", who.name(data), quantity.label),
                 entries,
-                notes,
+                notes: Vec::new(),
             });
         }
         // A quantity named outright that has only whole-story figures (a deal's size, an offer):
@@ -366,103 +270,4 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
 
 fn has_totals(data: &Dataset, q: usize) -> bool {
     data.claims.iter().any(|c| c.quantity == q && c.scope != Scope::Whole)
-}
-
-/// "Sum of 5 stage figures: 6,057 bodies", with the terms.
-fn sum_entry(data: &Dataset, q: usize, who: Who, sum: &StageSum) -> Entry {
-    let unit = &data.quantities[q].unit;
-    let span = match (sum.parts.first(), sum.parts.last()) {
-        (Some((a, _)), Some((b, _))) => {
-            crate::date::DateSpan(data.stages[*a].when.date, data.stages[*b].when.last_day()).to_string()
-        }
-        _ => String::new(),
-    };
-    let what = match sum.figure {
-        Some(f) => {
-            let n = sum.parts.len();
-            let plural = if n == 1 { "" } else { "s" };
-            format!("{} (sum of {n} stage figure{plural}, {span})", f.with_unit(unit))
-        }
-        None => "cannot be added up: the stage figures mix lower and upper bounds".to_string(),
-    };
-    let terms: Vec<String> = sum
-        .parts
-        .iter()
-        .map(|(s, c)| format!("{} ({}, {})", c.figure, data.stages[*s].name, c.id))
-        .collect();
-    let mut seen = std::collections::HashSet::new();
-    let claimants: Vec<usize> = sum
-        .parts
-        .iter()
-        .flat_map(|(_, c)| c.claimants.iter().copied())
-        .filter(|&c| seen.insert(c))
-        .collect();
-    let mut details = vec![terms.join(" + ")];
-    if matches!(who, Who::Side(_)) {
-        details.push(format!("stage figures from {}", data.claimant_names(&claimants)));
-    }
-    if sum.parts.iter().any(|(_, c)| !c.figure.is_exact()) {
-        details.push("the sum keeps the qualifiers of its terms".to_string());
-    }
-    Entry {
-        who: who.name(data).to_string(),
-        what,
-        details,
-        status: sum
-            .parts
-            .iter()
-            .any(|(_, c)| c.status != crate::dataset::Status::Current)
-            .then(|| "includes unconfirmed stage figures".to_string()),
-        citations: Vec::new(),
-        claim_id: None,
-    }
-}
-
-/// Says whether a stated total agrees with the stage figures it should add up to.
-pub(super) fn compare_with_sum(
-    data: &Dataset,
-    claim: &Claim,
-    sum: &StageSum,
-    stages_in_period: usize,
-) -> Option<String> {
-    let unit = &data.quantities[claim.quantity].unit;
-    let total = sum.figure?;
-    if sum.parts.is_empty() {
-        return None;
-    }
-    let coverage = if sum.parts.len() < stages_in_period {
-        format!(
-            " (only {} of the {} stages in the period have figures)",
-            sum.parts.len(),
-            stages_in_period
-        )
-    } else {
-        String::new()
-    };
-    let stages: Vec<&str> = sum.parts.iter().map(|(s, _)| data.stages[*s].name.as_str()).collect();
-    let text = if claim.figure == total {
-        format!(
-            "matches the sum of the stage figures, {}{coverage}",
-            total.with_unit(unit)
-        )
-    } else if claim.figure.compatible_with(&total) {
-        format!(
-            "consistent with the sum of the stage figures, {}{coverage}",
-            total.with_unit(unit)
-        )
-    } else if claim.figure.is_exact() && total.is_exact() {
-        let gap = claim.figure.value - total.value;
-        format!(
-            "differs by {} from the sum of the stage figures, {} ({}){coverage}",
-            thousands(gap.abs()),
-            total.with_unit(unit),
-            join_and(&stages)
-        )
-    } else {
-        format!(
-            "does not fit the sum of the stage figures, {}{coverage}",
-            total.with_unit(unit)
-        )
-    };
-    Some(text)
 }
