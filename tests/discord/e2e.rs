@@ -1,19 +1,17 @@
 //! The real bot (serenity client, handler, embeds, pings) against a fake Discord on 127.0.0.1
 //! that speaks Discord's REST and gateway wire format.
 
-mod support;
-
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::fake_discord::{FakeConfig, FakeDiscord, RecordedRequest};
 use figures_bot::Library;
 use figures_bot::discord::live::Fixed;
 use figures_bot::discord::{BotSettings, run, run_live, token};
 use figures_bot::live::Live;
 use figures_bot::watch::WatchConfig;
 use serde_json::{Value, json};
-use support::fake_discord::{FakeConfig, FakeDiscord, RecordedRequest};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
