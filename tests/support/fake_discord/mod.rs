@@ -51,6 +51,9 @@ pub struct FakeConfig {
     pub callback_deadline: Duration,
     /// How long `ready`, `wait_*` wait before panicking.
     pub wait_timeout: Duration,
+    /// Closes every IDENTIFY with this code instead of answering READY (e.g. 4014, disallowed
+    /// intents); a wrong token always gets 4004.
+    pub identify_close: Option<u16>,
 }
 
 impl Default for FakeConfig {
@@ -63,6 +66,7 @@ impl Default for FakeConfig {
             heartbeat_interval: Duration::from_millis(41_250),
             callback_deadline: Duration::from_secs(3),
             wait_timeout: Duration::from_secs(10),
+            identify_close: None,
         }
     }
 }
