@@ -19,6 +19,9 @@
 //!   Every payload the fake builds is first deserialized with serenity's own model types, so a
 //!   field serenity needs cannot silently go missing (serenity drops such payloads with a log line).
 //! - Waits use a `Notify` and panic after `FakeConfig::wait_timeout`, so tests never hang.
+//!
+//! Here: the API tests call. `state` holds what the fake saw and builds its payloads; `rest` and
+//! `gateway` serve the two ports; `validation` checks bodies against Discord's limits.
 
 mod gateway;
 mod rest;
