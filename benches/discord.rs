@@ -5,7 +5,7 @@
 //!
 //! `cargo bench --bench discord`. Prints a small table; it is a measurement, not a test.
 
-#[path = "../tests/support/fake_discord.rs"]
+#[path = "../tests/support/fake_discord/mod.rs"]
 #[allow(dead_code)]
 mod fake_discord;
 

@@ -10,7 +10,7 @@
 //! `cargo bench --bench reload`. Besides criterion's summary, prints median and p99 of every
 //! save measured.
 
-#[path = "../tests/support/fake_discord.rs"]
+#[path = "../tests/support/fake_discord/mod.rs"]
 #[allow(dead_code)]
 mod fake_discord;
 #[path = "support/story.rs"]

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder, RoleId};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tracing::{error, info, warn};
 
 use handler::Handler;
@@ -41,10 +41,59 @@ pub struct BotSettings {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BotError {
-    #[error("could not set up the Discord client: {0}")]
-    Setup(#[from] serenity::Error),
+    /// Discord closed the gateway with a code after which reconnecting cannot help.
+    #[error("{0}")]
+    Refused(Refusal),
     #[error(transparent)]
     Watch(#[from] crate::watch::WatchError),
+}
+
+/// A gateway close that needs a change of configuration, not a reconnect. serenity 0.12.5 returns
+/// from `Client::start` on these three only; every other close (4010–4012 included) it
+/// reconnects by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("Discord refused the bot token (close 4004): check DISCORD_TOKEN or discord.token_file")]
+    Token,
+    #[error(
+        "Discord refused the gateway intents as invalid (close 4013): figures-bot asks only for \
+         GUILDS, so this is a bug in figures-bot, not in your setup"
+    )]
+    InvalidIntents,
+    #[error(
+        "Discord refused the gateway intents as not allowed (close 4014): enable the privileged \
+         intents figures-bot asks for in the Developer Portal (Bot → Privileged Gateway Intents); \
+         this build asks only for GUILDS, which needs none"
+    )]
+    DisallowedIntents,
+}
+
+impl Refusal {
+    fn of(e: &serenity::Error) -> Option<Refusal> {
+        use serenity::gateway::GatewayError;
+        match e {
+            serenity::Error::Gateway(GatewayError::InvalidAuthentication) => Some(Refusal::Token),
+            serenity::Error::Gateway(GatewayError::InvalidGatewayIntents) => Some(Refusal::InvalidIntents),
+            serenity::Error::Gateway(GatewayError::DisallowedGatewayIntents) => Some(Refusal::DisallowedIntents),
+            _ => None,
+        }
+    }
+}
+
+/// Pauses between restarts of serenity's client: doubling from `first` up to `max`.
+#[derive(Debug, Clone, Copy)]
+struct Backoff {
+    first: Duration,
+    max: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            first: Duration::from_secs(1),
+            max: Duration::from_secs(300),
+        }
+    }
 }
 
 /// Room left in a ping for the role mention in front of the notice.
@@ -105,7 +154,8 @@ fn http(settings: &BotSettings) -> serenity::http::Http {
 }
 
 /// Connects and serves until `shutdown` completes. If serenity's client stops or fails, it is
-/// started again with backoff. Update pings arrive as ready-made text on `pings`.
+/// started again with backoff, unless Discord refused the token or the intents. Update pings
+/// arrive as ready-made text on `pings`.
 pub async fn run(
     settings: BotSettings,
     live: Arc<dyn LiveData>,
@@ -132,37 +182,83 @@ pub async fn run(
         }
         _ => None,
     };
-    tokio::pin!(shutdown);
-    let mut backoff = Duration::from_secs(1);
-    loop {
-        let mut client = ClientBuilder::new_with_http(http(&settings), GatewayIntents::GUILDS)
-            .event_handler_arc(handler.clone())
-            .await?;
-        let shards = client.shard_manager.clone();
-        info!(proxy = settings.api_proxy.is_some(), "connecting to Discord");
-        tokio::select! {
-            result = client.start() => {
-                match result {
-                    Ok(()) => warn!(retry_in_s = backoff.as_secs(), "Discord client stopped; restarting"),
-                    Err(e) => error!(error = %e, retry_in_s = backoff.as_secs(), "Discord client failed; restarting"),
+    let (stop_tx, stop) = watch::channel(false);
+    let settings = &settings;
+    let supervised = supervise(Backoff::default(), stop, move |mut stop| {
+        let handler = handler.clone();
+        async move {
+            let mut client = ClientBuilder::new_with_http(http(settings), GatewayIntents::GUILDS)
+                .event_handler_arc(handler)
+                .await?;
+            let shards = client.shard_manager.clone();
+            info!(proxy = settings.api_proxy.is_some(), "connecting to Discord");
+            tokio::select! {
+                result = client.start() => result,
+                () = stopped(&mut stop) => {
+                    info!("shutting down");
+                    shards.shutdown_all().await;
+                    Ok(())
                 }
             }
-            () = &mut shutdown => {
-                info!("shutting down");
-                shards.shutdown_all().await;
-                break;
-            }
         }
-        tokio::select! {
-            () = tokio::time::sleep(backoff) => {}
-            () = &mut shutdown => break,
+    });
+    tokio::pin!(supervised);
+    let ended = tokio::select! {
+        result = &mut supervised => Some(result),
+        () = shutdown => None,
+    };
+    let result = match ended {
+        Some(result) => result,
+        None => {
+            // Let the client close its connection cleanly (Discord shows the bot offline at once).
+            let _ = stop_tx.send(true);
+            supervised.await
         }
-        backoff = (backoff * 2).min(Duration::from_secs(300));
-    }
+    };
     if let Some(pinger) = pinger {
         pinger.abort();
     }
-    Ok(())
+    result
+}
+
+/// Runs `client` until `stop` turns true, starting it again with backoff when it returns; a
+/// [`Refusal`] ends it, so that systemd's restart limit applies.
+async fn supervise<F>(
+    backoff: Backoff,
+    mut stop: watch::Receiver<bool>,
+    mut client: impl FnMut(watch::Receiver<bool>) -> F,
+) -> Result<(), BotError>
+where
+    F: Future<Output = Result<(), serenity::Error>>,
+{
+    let mut wait = backoff.first;
+    loop {
+        let result = client(stop.clone()).await;
+        if *stop.borrow() {
+            return Ok(());
+        }
+        match result {
+            Ok(()) => warn!(
+                retry_in_ms = wait.as_millis() as u64,
+                "Discord client stopped; restarting"
+            ),
+            Err(e) => match Refusal::of(&e) {
+                // The caller reports it.
+                Some(refusal) => return Err(BotError::Refused(refusal)),
+                None => error!(error = %e, retry_in_ms = wait.as_millis() as u64, "Discord client failed; restarting"),
+            },
+        }
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = stopped(&mut stop) => return Ok(()),
+        }
+        wait = (wait * 2).min(backoff.max);
+    }
+}
+
+/// Completes when `stop` turns true (or its sender is gone).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stop| *stop).await;
 }
 
 /// Completes on Ctrl-C or SIGTERM (systemd's stop).
@@ -190,5 +286,105 @@ pub async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {}
         () = term => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serenity::gateway::GatewayError;
+    use tokio::time::Instant;
+
+    const BACKOFF: Backoff = Backoff {
+        first: Duration::from_secs(1),
+        max: Duration::from_secs(4),
+    };
+
+    fn closed() -> serenity::Error {
+        serenity::Error::Gateway(GatewayError::Closed(None))
+    }
+
+    /// Supervises a client whose runs end as `script` says; returns the result and when (since
+    /// the start) each run began.
+    async fn scripted(
+        stop: watch::Receiver<bool>,
+        script: Vec<Result<(), serenity::Error>>,
+    ) -> (Result<(), BotError>, Vec<Duration>) {
+        let start = Instant::now();
+        let mut script = script.into_iter();
+        let mut began = Vec::new();
+        let result = supervise(BACKOFF, stop, |mut stop| {
+            began.push(start.elapsed());
+            let end = script.next();
+            async move {
+                match end {
+                    Some(end) => end,
+                    // Past the script the client runs until stopped, as serenity's does.
+                    None => {
+                        stopped(&mut stop).await;
+                        Ok(())
+                    }
+                }
+            }
+        })
+        .await;
+        (result, began)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stopped_or_failing_client_is_restarted_with_doubling_backoff() {
+        let (stop_tx, stop) = watch::channel(false);
+        let stopper = async {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            stop_tx.send(true).unwrap();
+        };
+        let script = vec![Ok(()), Err(closed()), Err(closed()), Err(closed())];
+        let ((), (result, began)) = tokio::join!(stopper, scripted(stop, script));
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(
+            began,
+            [0, 1, 3, 7, 11].map(Duration::from_secs),
+            "1 s, 2 s, 4 s, then at most 4 s"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refusal_stops_at_once() {
+        for (error, refusal) in [
+            (GatewayError::InvalidAuthentication, Refusal::Token),
+            (GatewayError::InvalidGatewayIntents, Refusal::InvalidIntents),
+            (GatewayError::DisallowedGatewayIntents, Refusal::DisallowedIntents),
+        ] {
+            let (_stop_tx, stop) = watch::channel(false);
+            let script = vec![Err(closed()), Err(serenity::Error::Gateway(error))];
+            let (result, began) = scripted(stop, script).await;
+            assert!(
+                matches!(result, Err(BotError::Refused(r)) if r == refusal),
+                "{result:?}"
+            );
+            assert_eq!(
+                began,
+                [0, 1].map(Duration::from_secs),
+                "one restart, after the non-fatal failure"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn stopping_during_the_backoff_ends_it_at_once() {
+        let (stop_tx, stop) = watch::channel(false);
+        let start = Instant::now();
+        let stopper = async {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            stop_tx.send(true).unwrap();
+        };
+        let ((), (result, began)) = tokio::join!(stopper, scripted(stop, vec![Ok(()), Ok(()), Ok(())]));
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(began, [0, 1].map(Duration::from_secs));
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_millis(1500),
+            "not the whole 2 s backoff"
+        );
     }
 }

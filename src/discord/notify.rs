@@ -4,6 +4,7 @@
 //! rate limiter off (behind a proxy) serenity 0.12.5 neither retries a 429 nor keeps its
 //! `retry_after`, and a ping must not be lost to a momentary limit.
 
+use std::future::Future;
 use std::time::Duration;
 
 use serde_json::json;
@@ -63,59 +64,91 @@ impl Poster {
     pub async fn post(&self, text: &str) -> Result<(), PostError> {
         let url = format!("{}/api/v10/channels/{}/messages", self.base, self.channel_id);
         let body = serde_json::to_vec(&self.body(text)).unwrap_or_default();
-        let mut backoff = Duration::from_millis(500);
-        for attempt in 1..=self.max_attempts {
-            let sent = self
-                .client
-                .post(&url)
-                .header("Authorization", format!("Bot {}", self.token.expose()))
-                .header("Content-Type", "application/json")
-                .header(
-                    "User-Agent",
-                    "DiscordBot (https://github.com/figures-bot, 0.1) figures-bot",
-                )
-                .body(body.clone())
-                .send()
-                .await;
-            let wait = match sent {
-                Ok(response) if response.status().is_success() => {
-                    info!(channel = self.channel_id, attempt, "update ping posted");
-                    return Ok(());
-                }
-                Ok(response) if response.status().as_u16() == 429 => {
-                    let header = retry_after_header(&response);
-                    let text = response.text().await.unwrap_or_default();
-                    let wait = retry_after_body(&text).or(header).unwrap_or(backoff);
-                    warn!(attempt, wait_ms = wait.as_millis() as u64, "update ping rate-limited");
-                    wait
-                }
-                Ok(response) if response.status().is_server_error() => {
-                    warn!(
-                        attempt,
-                        status = response.status().as_u16(),
-                        "Discord server error posting update ping"
-                    );
-                    backoff
-                }
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    let body = response.text().await.unwrap_or_default();
-                    return Err(PostError::Refused { status, body });
-                }
-                Err(e) => {
-                    let e = e.without_url();
-                    warn!(attempt, error = %e, "network error posting update ping");
-                    if attempt == self.max_attempts {
-                        return Err(PostError::Network(e.to_string()));
-                    }
-                    backoff
-                }
-            };
-            tokio::time::sleep(wait.min(Duration::from_secs(60))).await;
-            backoff = (backoff * 2).min(Duration::from_secs(30));
-        }
-        Err(PostError::GaveUp(self.max_attempts))
+        with_retries(self.max_attempts, |attempt| self.attempt(&url, &body, attempt)).await
     }
+
+    async fn attempt(&self, url: &str, body: &[u8], attempt: u32) -> Attempt {
+        let sent = self
+            .client
+            .post(url)
+            .header("Authorization", format!("Bot {}", self.token.expose()))
+            .header("Content-Type", "application/json")
+            .header(
+                "User-Agent",
+                "DiscordBot (https://github.com/figures-bot, 0.1) figures-bot",
+            )
+            .body(body.to_vec())
+            .send()
+            .await;
+        match sent {
+            Ok(response) if response.status().is_success() => {
+                info!(channel = self.channel_id, attempt, "update ping posted");
+                Attempt::Posted
+            }
+            Ok(response) if response.status().as_u16() == 429 => {
+                let header = retry_after_header(&response);
+                let text = response.text().await.unwrap_or_default();
+                let wait = retry_after_body(&text).or(header);
+                warn!(
+                    attempt,
+                    wait_ms = wait.map(|w| w.as_millis() as u64),
+                    "update ping rate-limited"
+                );
+                Attempt::Again(wait)
+            }
+            Ok(response) if response.status().is_server_error() => {
+                warn!(
+                    attempt,
+                    status = response.status().as_u16(),
+                    "Discord server error posting update ping"
+                );
+                Attempt::Again(None)
+            }
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let body = response.text().await.unwrap_or_default();
+                Attempt::Failed(PostError::Refused { status, body })
+            }
+            Err(e) => {
+                let e = e.without_url();
+                warn!(attempt, error = %e, "network error posting update ping");
+                if attempt == self.max_attempts {
+                    return Attempt::Failed(PostError::Network(e.to_string()));
+                }
+                Attempt::Again(None)
+            }
+        }
+    }
+}
+
+/// What one attempt to post came to.
+enum Attempt {
+    Posted,
+    /// Try again after this long (`None`: after the backoff).
+    Again(Option<Duration>),
+    Failed(PostError),
+}
+
+/// Makes up to `max_attempts` attempts. The backoff starts at 500 ms and doubles after every
+/// wait, up to 30 s; no wait is longer than a minute, whatever `retry_after` says.
+async fn with_retries<F>(max_attempts: u32, mut attempt: impl FnMut(u32) -> F) -> Result<(), PostError>
+where
+    F: Future<Output = Attempt>,
+{
+    let mut backoff = Duration::from_millis(500);
+    for n in 1..=max_attempts {
+        match attempt(n).await {
+            Attempt::Posted => return Ok(()),
+            Attempt::Failed(e) => return Err(e),
+            // No point waiting after the last attempt.
+            Attempt::Again(_) if n == max_attempts => {}
+            Attempt::Again(wait) => {
+                tokio::time::sleep(wait.unwrap_or(backoff).min(Duration::from_secs(60))).await;
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+            }
+        }
+    }
+    Err(PostError::GaveUp(max_attempts))
 }
 
 fn retry_after_header(response: &reqwest::Response) -> Option<Duration> {
@@ -157,5 +190,61 @@ mod tests {
             Some(Duration::from_millis(250))
         );
         assert_eq!(retry_after_body("nope"), None);
+    }
+
+    /// Runs `with_retries` over scripted attempts on paused time; returns the result and when
+    /// (since the start) each attempt was made.
+    async fn scripted(max_attempts: u32, script: Vec<Attempt>) -> (Result<(), PostError>, Vec<Duration>) {
+        let start = tokio::time::Instant::now();
+        let mut script = script.into_iter();
+        let mut at = Vec::new();
+        let result = with_retries(max_attempts, |_| {
+            at.push(start.elapsed());
+            let next = script.next().expect("an attempt too many");
+            async move { next }
+        })
+        .await;
+        (result, at)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waits_retry_after_or_a_doubling_backoff_capped_at_a_minute() {
+        let (result, at) = scripted(
+            6,
+            vec![
+                Attempt::Again(Some(Duration::from_millis(2500))),
+                Attempt::Again(None),
+                Attempt::Again(None),
+                Attempt::Again(Some(Duration::from_secs(120))),
+                Attempt::Posted,
+            ],
+        )
+        .await;
+        assert!(result.is_ok());
+        let ms = [0, 2500, 3500, 5500, 65_500].map(Duration::from_millis);
+        assert_eq!(at, ms, "retry_after, backoff 1 s and 2 s (doubled), then at most 60 s");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn gives_up_after_the_last_attempt_without_waiting_again() {
+        let start = tokio::time::Instant::now();
+        let (result, at) = scripted(3, (0..3).map(|_| Attempt::Again(None)).collect()).await;
+        assert!(matches!(result, Err(PostError::GaveUp(3))), "{result:?}");
+        assert_eq!(at, [0, 500, 1500].map(Duration::from_millis));
+        assert_eq!(start.elapsed(), Duration::from_millis(1500));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refusal_is_final() {
+        let refused = PostError::Refused {
+            status: 403,
+            body: "Missing Access".to_string(),
+        };
+        let (result, at) = scripted(6, vec![Attempt::Failed(refused)]).await;
+        assert!(
+            matches!(result, Err(PostError::Refused { status: 403, .. })),
+            "{result:?}"
+        );
+        assert_eq!(at, [Duration::ZERO]);
     }
 }

@@ -1,6 +1,7 @@
-//! Helpers shared by integration tests: `mod support;` in a test file.
+//! Helpers for integration tests; `tests/discord/main.rs` includes them by path (the benchmarks
+//! include the fake Discord the same way).
 
-// Each test binary uses a different subset of the helpers.
+// Not every helper is used by every test.
 #![allow(dead_code)]
 
 pub mod fake_discord;

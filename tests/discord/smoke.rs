@@ -2,11 +2,10 @@
 //! registers a command, answers interactions, survives a dropped gateway connection, and the
 //! fake's REST faults, auth and limit checks reach the caller.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::fake_discord::{FakeConfig, FakeDiscord};
 use serde_json::{Value, json};
 use serenity::all::{
     ChannelId, Client, ClientBuilder, Command, CommandOptionType, Context, CreateAutocompleteResponse, CreateCommand,
@@ -14,7 +13,6 @@ use serenity::all::{
     Guild, Interaction, Ready, ResumedEvent, ShardManager,
 };
 use serenity::http::{HttpBuilder, HttpError, LightMethod, Request, Route};
-use support::fake_discord::{FakeConfig, FakeDiscord};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -410,7 +408,7 @@ async fn callbacks_follow_discords_rules() {
     let bot = Running::start_with(config).await;
     let (fake, guild) = (&bot.fake, bot.guild());
     let http = fake.http();
-    let callback = |handle: &support::fake_discord::InteractionHandle, body: Value| {
+    let callback = |handle: &crate::support::fake_discord::InteractionHandle, body: Value| {
         let id = handle.id.parse::<u64>().expect("id").into();
         let token = handle.token.clone();
         let http = &http;

@@ -1,19 +1,17 @@
 //! The real bot (serenity client, handler, embeds, pings) against a fake Discord on 127.0.0.1
 //! that speaks Discord's REST and gateway wire format.
 
-mod support;
-
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::fake_discord::{FakeConfig, FakeDiscord, RecordedRequest};
 use figures_bot::Library;
 use figures_bot::discord::live::Fixed;
-use figures_bot::discord::{BotSettings, run, run_live, token};
+use figures_bot::discord::{BotError, BotSettings, Refusal, run, run_live, token};
 use figures_bot::live::Live;
 use figures_bot::watch::WatchConfig;
 use serde_json::{Value, json};
-use support::fake_discord::{FakeConfig, FakeDiscord, RecordedRequest};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
@@ -514,30 +512,84 @@ async fn a_saved_edit_is_served_and_the_desk_is_pinged_with_what_changed() {
     bot.stop().await;
 }
 
+/// Runs the bot on the bundled data with `settings` until it returns by itself.
+async fn run_until_it_stops(settings: BotSettings) -> Result<(), BotError> {
+    let library = Library::load(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml")]).unwrap();
+    let run = run(
+        settings,
+        Arc::new(Fixed(Arc::new(library))),
+        None,
+        std::future::pending(),
+    );
+    tokio::time::timeout(Duration::from_secs(10), run)
+        .await
+        .expect("the bot stops by itself")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_failing_client_is_restarted_with_backoff() {
+async fn a_refused_token_stops_the_bot_saying_what_to_fix() {
     let fake = fake_discord().await;
     let mut settings = settings(&fake);
     settings.token = token::parse("MTE.wrong.token-the-fake-refuses", "test").unwrap();
-    let library = Library::load(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml")]).unwrap();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(run(settings, Arc::new(Fixed(Arc::new(library))), None, async {
-        let _ = stopped.await;
-    }));
-    // The fake refuses the IDENTIFY (close 4004, authentication failed): serenity's client
-    // returns an error, and the bot starts a new one after a pause, which asks for the gateway
-    // URL again.
-    let gateway = |r: &RecordedRequest| r.path.starts_with("/gateway");
-    let first = fake.wait_request(gateway).await;
-    let second = fake.wait_request(|r| gateway(r) && r.at > first.at).await;
-    assert!(
-        second.at.duration_since(first.at) >= Duration::from_millis(900),
-        "backed off"
+    // The fake closes the IDENTIFY with 4004 (authentication failed): retrying cannot help.
+    let error = run_until_it_stops(settings).await.expect_err("refused");
+    assert!(matches!(error, BotError::Refused(Refusal::Token)), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "Discord refused the bot token (close 4004): check DISCORD_TOKEN or discord.token_file"
     );
-    let _ = stop.send(());
-    tokio::time::timeout(Duration::from_secs(10), task)
+    let gateway_calls = fake.requests().iter().filter(|r| r.path == "/gateway").count();
+    assert_eq!(gateway_calls, 1, "no second client was started");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_intents_stop_the_bot_saying_what_to_fix() {
+    for (close, refusal, advice) in [
+        (4013, Refusal::InvalidIntents, "figures-bot asks only for GUILDS"),
+        (4014, Refusal::DisallowedIntents, "in the Developer Portal"),
+    ] {
+        let fake = FakeDiscord::start(FakeConfig {
+            token: TOKEN.to_string(),
+            guild_ids: vec![GUILD],
+            identify_close: Some(close),
+            ..FakeConfig::default()
+        })
+        .await;
+        let error = run_until_it_stops(settings(&fake)).await.expect_err("refused");
+        assert!(
+            matches!(&error, BotError::Refused(r) if *r == refusal),
+            "{close}: {error:?}"
+        );
+        let message = error.to_string();
+        assert!(message.contains(&format!("(close {close})")), "{message}");
+        assert!(message.contains(advice), "{message}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_exits_1_when_discord_refuses_the_token() {
+    let fake = fake_discord().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("figures-bot.toml");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml");
+    let text = format!(
+        "data = {:?}\n[discord]\nguild_ids = [{GUILD}]\napi_proxy = {:?}\n",
+        data.display().to_string(),
+        fake.rest_url()
+    );
+    std::fs::write(&config, text).unwrap();
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_figures-bot"))
+        .args(["run", "--config"])
+        .arg(&config)
+        .env("DISCORD_TOKEN", "MTE.wrong.token-the-fake-refuses")
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(15), child)
         .await
-        .expect("stops")
-        .unwrap()
+        .expect("the bot exits by itself")
         .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("check DISCORD_TOKEN or discord.token_file"), "{stderr}");
 }
