@@ -17,14 +17,14 @@ impl FormErrors {
 
     /// A string of at most `max` characters, if present.
     pub(super) fn max_len(&mut self, path: &str, v: &Value, max: usize) {
-        if let Some(s) = v.as_str() {
-            if chars(s) > max {
-                self.push(
-                    path,
-                    "BASE_TYPE_MAX_LENGTH",
-                    format!("Must be {max} or fewer in length."),
-                );
-            }
+        if let Some(s) = v.as_str()
+            && chars(s) > max
+        {
+            self.push(
+                path,
+                "BASE_TYPE_MAX_LENGTH",
+                format!("Must be {max} or fewer in length."),
+            );
         }
     }
 
