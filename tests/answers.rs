@@ -113,8 +113,8 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
     assert_eq!(reply.title, "Totals — bodies handed to Ukraine");
     assert_eq!(
         reply.lead[0],
-        "The gap of 3 bodies between Ukraine's 6,057 and Russia's 6,060 lies entirely in Stage 5 (final) (1,245 vs \
-         1,248); all other stage figures agree."
+        "The gap of 3 bodies between Ukraine's 6,057 and Russia's 6,060 lies entirely in Stage 5 (final) (16 June \
+         2025) (1,245 vs 1,248); all other stage figures agree."
     );
     let all = lines(&reply);
     assert!(all.contains(
@@ -130,7 +130,7 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
     assert!(
         chq_total
             .details
-            .contains(&"matches the sum of the stage figures, 6,057 bodies".to_string()),
+            .contains(&"matches the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies".to_string()),
         "{:?}",
         chq_total.details
     );
@@ -142,7 +142,7 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
     assert!(
         ru_total
             .details
-            .contains(&"matches the sum of the stage figures, 6,060 bodies".to_string())
+            .contains(&"matches the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,248 = 6,060 bodies".to_string())
     );
     // A lower bound is carried as one, never blended into a number.
     let umerov = reply.sections[0]
@@ -154,7 +154,7 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
     assert!(
         umerov
             .details
-            .contains(&"consistent with the sum of the stage figures, 6,057 bodies".to_string())
+            .contains(&"is consistent with the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies".to_string())
     );
     assert_eq!(
         reply.sentence.as_deref(),
@@ -193,20 +193,12 @@ fn the_paste_ready_sentence_quotes_every_figure() {
 #[test]
 fn ukraine_stage_figures_sum_to_6057() {
     let data = bundled();
+    // No side sum of the answer's own making leads: the stated total comes first, with its check.
     let reply = ask(&data, total(None, Some("chq")));
-    let sum = &reply.sections[0].entries[0];
-    assert_eq!(
-        sum.who,
-        "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War"
-    );
-    assert!(
-        sum.details[0].starts_with(
-            "1,212 (Stage 1 (first handover), RB25-F020) + 1,200 (Stage 2, RB25-F030) + 1,200 (Stage 3, RB25-F040) + \
-             1,200 (Stage 4, RB25-F050) + 1,245 (Stage 5 (final), RB25-F001)"
-        ),
-        "{}",
-        sum.details[0]
-    );
+    let stated = &reply.sections[0].entries[0];
+    assert_eq!(stated.claim_id.as_deref(), Some("RB25-F060"));
+    assert_eq!(stated.what, "6,057 bodies");
+    assert!(stated.details.iter().any(|d| d == "matches the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies"));
 }
 
 #[test]
@@ -214,7 +206,6 @@ fn russian_bodies_received_add_up_to_78_and_the_other_counts_disagree() {
     let data = bundled();
     let reply = ask(&data, total(Some("bodies-to-russia"), Some("Russia")));
     let entries = &reply.sections[0].entries;
-    assert!(entries[0].details[0].starts_with("27 (Stage 1 (first handover), RB25-F022) + 0 (Stage 2, RB25-F032) + 0 (Stage 3, RB25-F042) + 0 (Stage 4, RB25-F052.received) + 51 (Stage 5 (final), RB25-F006)"));
     let f007 = entries
         .iter()
         .find(|e| e.claim_id.as_deref() == Some("RB25-F007"))
@@ -222,7 +213,7 @@ fn russian_bodies_received_add_up_to_78_and_the_other_counts_disagree() {
     assert!(f007.what.starts_with("78 bodies"));
     assert!(
         f007.details
-            .contains(&"matches the sum of the stage figures, 78 bodies".to_string())
+            .contains(&"matches the sum of its stages: 27 + 0 + 0 + 0 + 51 = 78 bodies".to_string())
     );
 
     let found = discrepancies(&data);
@@ -265,12 +256,12 @@ fn discrepancies_are_computed_and_ranked() {
         found[0].headline
     );
     assert!(found[0].headline.contains("6,057") && found[0].headline.contains("6,060"));
-    assert_eq!(found[0].difference, Some(60), "exact figures 6,000 (Putin) to 6,060");
+    assert_eq!(found[0].difference, Some(3), "between the parties' exact figures, not Putin's rounded 6,000");
     assert!(
         found[0]
             .details
             .iter()
-            .any(|d| d.contains("lies entirely in Stage 5 (final) (1,245 vs 1,248)"))
+            .any(|d| d.contains("lies entirely in Stage 5 (final) (16 June 2025) (1,245 vs 1,248)"))
     );
     assert!(found[0].notes.iter().any(|n| n.contains("no immediate explanation")));
     assert_eq!(
@@ -310,8 +301,14 @@ fn discrepancies_are_computed_and_ranked() {
     assert!(stage3 > 1);
     // A running total that no stage figures add up to.
     assert!(found.iter().any(|d| d.headline
-        == "Total, 11–14 June 2025: IANS (background paragraph) says 3,600 bodies; the stage figures add up to 3,612 \
-            from Ukraine's stages and 3,612 from Russia's stages — bodies handed to Ukraine"));
+        == "Total, 11–14 June 2025: IANS (background paragraph) says 3,600 bodies, which contradicts the sum of its \
+            stages: (1,212 or more than 1,212) + 1,200 + (1,200 or 1,220) = at least 3,612 bodies — bodies handed to \
+            Ukraine"));
+    // Counts that reach back before the stages are checked with the earlier count, not against
+    // the June stages alone: neither is a discrepancy any more.
+    for wrong in ["15,801", "at least 15,000"] {
+        assert!(!found.iter().any(|d| d.headline.contains(wrong) && d.kind == DiscrepancyKind::OutletFigure), "{wrong}");
+    }
 }
 
 #[test]
@@ -365,8 +362,8 @@ fn the_invented_story_gets_the_same_treatment() {
     let reply = ask(&data, total(None, None));
     assert_eq!(
         reply.lead[0],
-        "Of the gap of 50 people between North Harbour's 750 and South Harbour's 800, 30 comes from Day 2 (350 vs 380); \
-         the rest is not explained by stage figures."
+        "Of the gap of 50 people between North Harbour's 750 and South Harbour's 800, 30 comes from Day 2 (11 March \
+         2031) (350 vs 380); the rest is not explained by stage figures."
     );
     let found = discrepancies(&data);
     let kinds: Vec<DiscrepancyKind> = found.iter().map(|d| d.kind).collect();
@@ -408,22 +405,10 @@ fn the_invented_story_gets_the_same_treatment() {
     assert_eq!(boats.sections[0].entries[3].status.as_deref(), Some("unconfirmed"));
 }
 
+/// Snapshots only of the invented stories: the curated data is corrected as reporting goes on,
+/// so its answers are asserted by meaning (above), not frozen.
 #[test]
 fn rendered_replies() {
-    let data = bundled();
-    insta::assert_snapshot!("stage_final", text(&ask(&data, stage("final"))));
-    insta::assert_snapshot!("total", text(&ask(&data, total(None, None))));
-    insta::assert_snapshot!("discrepancy", text(&ask(&data, discrepancy(None))));
-    insta::assert_snapshot!(
-        "source_medinsky",
-        text(&ask(
-            &data,
-            Query::Source {
-                claimant: "medinsky".into()
-            }
-        ))
-    );
-    insta::assert_snapshot!("timeline", text(&ask(&data, Query::Timeline)));
     let invented = invented();
     insta::assert_snapshot!("invented_discrepancy", text(&ask(&invented, discrepancy(None))));
     insta::assert_snapshot!("invented_total", text(&ask(&invented, total(None, None))));
