@@ -137,6 +137,10 @@ pub fn one_line(data: &Dataset, check: &Check) -> String {
         Verdict::Unchecked => format!("cannot be checked against {what}: {}", check.missing.join("; ")),
         verdict => {
             let mut line = format!("{} the sum of {what}: {sum}", verdict_phrase(verdict));
+            let stated = data.claims[check.stated].figure;
+            if verdict == Verdict::Contradicts && check.exact && stated.is_exact() {
+                line.push_str(&format!(", {} apart", thousands((stated.value - check.low).abs())));
+            }
             if !check.missing.is_empty() {
                 line.push_str(&format!(" ({})", check.missing.join("; ")));
             }
