@@ -47,6 +47,9 @@ pub enum Command {
         /// Which story, when more than one is loaded (id or unique prefix).
         #[arg(long, global = true)]
         story: Option<String>,
+        /// `text` (Markdown, as in Discord) or `json` (one document, for scripts and graphics).
+        #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
+        format: Format,
         #[command(subcommand)]
         question: Ask,
     },
@@ -71,6 +74,13 @@ pub enum Command {
     },
 }
 
+/// How `ask` prints its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
 /// Exit codes: what scripts and editors' tools can rely on.
 pub mod exit {
     pub const OK: u8 = 0;
@@ -82,7 +92,12 @@ pub mod exit {
 pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     match command {
         Command::Check { paths } => check(&paths, out, err),
-        Command::Ask { data, story, question } => ask(&data, story.as_deref(), question, out, err),
+        Command::Ask {
+            data,
+            story,
+            format,
+            question,
+        } => ask(&data, story.as_deref(), format, question, out, err),
         Command::Run { config } => run_bot(config, err),
         Command::Watch {
             data,
@@ -218,7 +233,14 @@ fn check(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> ExitCod
     ExitCode::from(if failed { exit::INVALID_DATA } else { exit::OK })
 }
 
-fn ask(data: &[PathBuf], story: Option<&str>, question: Ask, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+fn ask(
+    data: &[PathBuf],
+    story: Option<&str>,
+    format: Format,
+    question: Ask,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
     let library = match Library::load(data) {
         Ok(l) => l,
         Err(errors) => {
@@ -234,10 +256,16 @@ fn ask(data: &[PathBuf], story: Option<&str>, question: Ask, out: &mut dyn Write
         .select(story)
         .map_err(|e| e.to_string())
         .and_then(|d| question.query(d).map(|q| (d, q)))
-        .and_then(|(d, q)| answer(d, &q).map_err(|e| e.to_string()));
+        .and_then(|(d, q)| {
+            match format {
+                Format::Text => answer(d, &q).map(|reply| markdown::render(&reply)),
+                Format::Json => crate::answer::json(d, &q).map(|doc| format!("{doc:#}\n")),
+            }
+            .map_err(|e| e.to_string())
+        });
     match result {
-        Ok(reply) => {
-            let _ = write!(out, "{}", markdown::render(&reply));
+        Ok(text) => {
+            let _ = write!(out, "{text}");
             ExitCode::from(exit::OK)
         }
         Err(message) => {

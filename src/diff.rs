@@ -347,10 +347,14 @@ fn discrepancy_changes(old: &Dataset, new: &Dataset, items: &mut Vec<Change>) {
         match by_key.get_mut(key.as_str()).and_then(VecDeque::pop_front) {
             Some(i) => {
                 consumed[i] = true;
-                items.push(Change::DiscrepancyChanged {
-                    old: before[i].2.clone(),
-                    new: headline.clone(),
-                });
+                // Other figures behind the same words (a sum's term now from another claim):
+                // nothing the desk would read differently.
+                if before[i].2 != *headline {
+                    items.push(Change::DiscrepancyChanged {
+                        old: before[i].2.clone(),
+                        new: headline.clone(),
+                    });
+                }
             }
             None => items.push(Change::DiscrepancyAppeared(headline.clone())),
         }

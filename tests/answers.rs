@@ -128,9 +128,9 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
         .find(|e| e.claim_id.as_deref() == Some("RB25-F060"))
         .unwrap();
     assert!(
-        chq_total
-            .details
-            .contains(&"matches the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies".to_string()),
+        chq_total.details.contains(
+            &"matches the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies".to_string()
+        ),
         "{:?}",
         chq_total.details
     );
@@ -140,9 +140,9 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
         .find(|e| e.claim_id.as_deref() == Some("RB25-F061"))
         .unwrap();
     assert!(
-        ru_total
-            .details
-            .contains(&"matches the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,248 = 6,060 bodies".to_string())
+        ru_total.details.contains(
+            &"matches the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,248 = 6,060 bodies".to_string()
+        )
     );
     // A lower bound is carried as one, never blended into a number.
     let umerov = reply.sections[0]
@@ -151,11 +151,9 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
         .find(|e| e.claim_id.as_deref() == Some("RB25-F003"))
         .unwrap();
     assert!(umerov.what.starts_with("more than 6,000 bodies"));
-    assert!(
-        umerov
-            .details
-            .contains(&"is consistent with the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies".to_string())
-    );
+    assert!(umerov.details.contains(
+        &"is consistent with the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies".to_string()
+    ));
     assert_eq!(
         reply.sentence.as_deref(),
         Some(
@@ -198,7 +196,12 @@ fn ukraine_stage_figures_sum_to_6057() {
     let stated = &reply.sections[0].entries[0];
     assert_eq!(stated.claim_id.as_deref(), Some("RB25-F060"));
     assert_eq!(stated.what, "6,057 bodies");
-    assert!(stated.details.iter().any(|d| d == "matches the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies"));
+    assert!(
+        stated
+            .details
+            .iter()
+            .any(|d| d == "matches the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies")
+    );
 }
 
 #[test]
@@ -256,7 +259,11 @@ fn discrepancies_are_computed_and_ranked() {
         found[0].headline
     );
     assert!(found[0].headline.contains("6,057") && found[0].headline.contains("6,060"));
-    assert_eq!(found[0].difference, Some(3), "between the parties' exact figures, not Putin's rounded 6,000");
+    assert_eq!(
+        found[0].difference,
+        Some(3),
+        "between the parties' exact figures, not Putin's rounded 6,000"
+    );
     assert!(
         found[0]
             .details
@@ -307,7 +314,12 @@ fn discrepancies_are_computed_and_ranked() {
     // Counts that reach back before the stages are checked with the earlier count, not against
     // the June stages alone: neither is a discrepancy any more.
     for wrong in ["15,801", "at least 15,000"] {
-        assert!(!found.iter().any(|d| d.headline.contains(wrong) && d.kind == DiscrepancyKind::OutletFigure), "{wrong}");
+        assert!(
+            !found
+                .iter()
+                .any(|d| d.headline.contains(wrong) && d.kind == DiscrepancyKind::OutletFigure),
+            "{wrong}"
+        );
     }
 }
 

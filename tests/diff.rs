@@ -78,8 +78,8 @@ fn changed_value_status_added_claim_and_discrepancies() {
             "T-008 (about 12 boats — the North Harbour Authority): now unconfirmed (was current)",
             "+ T-010: 1,250 people — The Daily Gull; evacuees ferried to the mainland, Day 1, 10 March 2031 \
              · The Daily Gull <https://example.org/gull/recount>",
-            "new: Total, 10–11 March 2031: the North Harbour Authority says 750 people; the stage figures \
-             add up to 780 from North Harbour's stages — evacuees ferried to the mainland",
+            "new: Total, 10–11 March 2031: the North Harbour Authority says 750 people, which contradicts the sum \
+             of its stages: 400 + 380 = 780 people, 30 apart — evacuees ferried to the mainland",
             "new: Day 1 (10 March 2031): 400 vs 1,250 — evacuees ferried to the mainland",
             "resolved: Day 2 (11 March 2031): 350 vs 380 — evacuees ferried to the mainland",
         ]
@@ -146,8 +146,6 @@ fn statuses_citations_characterisations_and_metadata() {
              (Mayor Ana Ruiz) (was Who organised the evacuation? “north-led” (the North Harbour Authority) vs \
              “joint operation” (Mayor Ana Ruiz))",
             "resolved: Overall: about 12 vs 20–25 — boats used",
-            "resolved: Total, 10–11 March 2031: Mayor Ana Ruiz says 800 people; the stage figures add up to 780 \
-             from South Harbour's stages — evacuees ferried to the mainland",
             "who-led-south (Who organised the evacuation?): Mayor Ana Ruiz — “south-led” (was “joint operation”)",
             "maintainers: test fixture → test fixture, night desk",
             "last reviewed: 1 April 2031 → 2 April 2031",

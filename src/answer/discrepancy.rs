@@ -698,11 +698,15 @@ fn scope_label(data: &Dataset, scope: Scope) -> String {
     }
 }
 
-pub fn answer(data: &Dataset, quantity: Option<&str>, stage: Option<&str>) -> Result<Reply, LookupError> {
+/// The discrepancies a question selects, most important first.
+pub fn selected<'a>(
+    data: &'a Dataset,
+    quantity: Option<&str>,
+    stage: Option<&str>,
+) -> Result<Vec<&'a Discrepancy>, LookupError> {
     let quantity = quantity.map(|q| data.find_quantity(q)).transpose()?;
     let stage = stage.map(|s| data.find_stage(s)).transpose()?;
-    let all = discrepancies(data);
-    let selected: Vec<&Discrepancy> = all
+    Ok(discrepancies(data)
         .iter()
         .filter(|d| quantity.is_none_or(|q| d.quantity == Some(q)))
         .filter(|d| {
@@ -715,7 +719,13 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, stage: Option<&str>) -> Re
                 _ => false,
             })
         })
-        .collect();
+        .collect())
+}
+
+pub fn answer(data: &Dataset, quantity_name: Option<&str>, stage_name: Option<&str>) -> Result<Reply, LookupError> {
+    let selected = selected(data, quantity_name, stage_name)?;
+    let quantity = quantity_name.map(|q| data.find_quantity(q)).transpose()?;
+    let stage = stage_name.map(|s| data.find_stage(s)).transpose()?;
     let mut sections = Vec::new();
     for d in &selected {
         let mut notes = vec![format!("Kind: {}.", d.kind.label())];

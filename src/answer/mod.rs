@@ -7,12 +7,14 @@
 mod about;
 mod checks;
 mod discrepancy;
+mod json;
 mod source;
 mod stage;
 mod timeline;
 mod total;
 
 pub use discrepancy::{Discrepancy, DiscrepancyKind, discrepancies};
+pub use json::json;
 
 use std::sync::Arc;
 
