@@ -304,7 +304,7 @@ fn breakdown_check(data: &Dataset, terms: &mut TermChooser, stated: usize, b: us
         })
         .collect();
     if !breakdown.complete {
-        missing.push(format!("the parts of `{}` are only some of the total", breakdown.id));
+        missing.push(format!("the parts ({}) are only some of the total", breakdown.id));
     }
     Some(finish(data, CheckKind::Breakdown(b), stated, chosen, missing, false))
 }
@@ -394,7 +394,9 @@ enum Group {
 /// Chooses terms, remembering each (piece, group) choice: many totals share their stages.
 struct TermChooser<'a> {
     data: &'a Dataset,
-    chosen: HashMap<(usize, Piece, Group), Option<Choice>>,
+    /// By (quantity, scope, group): a part's scope is the stated total's, so the piece alone
+    /// would not tell two stages' parts apart.
+    chosen: HashMap<(usize, Scope, Group), Option<Choice>>,
 }
 
 impl<'a> TermChooser<'a> {
@@ -422,7 +424,7 @@ impl<'a> TermChooser<'a> {
             Piece::Part(q) => (q, stated.scope),
         };
         for group in groups {
-            let key = (quantity, piece, group.clone());
+            let key = (quantity, scope, group.clone());
             let choice = self
                 .chosen
                 .entry(key)

@@ -167,6 +167,7 @@ async fn registers_every_command_with_described_options() {
             "total",
             "stage",
             "discrepancy",
+            "checks",
             "source",
             "timeline",
             "about",
@@ -189,7 +190,7 @@ async fn registers_every_command_with_described_options() {
             assert!(!option["description"].as_str().unwrap().is_empty(), "{option}");
         }
         let name = command["name"].as_str().unwrap();
-        if ["total", "stage", "discrepancy", "source", "timeline", "about"].contains(&name) {
+        if ["total", "stage", "discrepancy", "checks", "source", "timeline", "about"].contains(&name) {
             let names: Vec<&str> = options.iter().map(|o| o["name"].as_str().unwrap()).collect();
             assert!(names.ends_with(&["story", "private"]), "{name}: {names:?}");
         }
@@ -248,7 +249,7 @@ async fn every_lookup_answers_within_limits_and_private_is_ephemeral() {
     let text = visible_text(&total);
     assert!(text.contains("6,057") && text.contains("6,060"));
     assert!(
-        text.contains("lies entirely in Stage 5 (final) (1,245 vs 1,248)"),
+        text.contains("lies entirely in Stage 5 (final) (16 June 2025) (1,245 vs 1,248)"),
         "{text}"
     );
 
@@ -296,6 +297,19 @@ async fn every_lookup_answers_within_limits_and_private_is_ephemeral() {
         .await;
     assert!(ephemeral(&medinsky));
     assert!(visible_text(&medinsky).contains("What Vladimir Medinsky said"));
+
+    let checks = bot
+        .command("checks", json!([string_option("quantity", "bodies-exchanged")]))
+        .await;
+    let text = visible_text(&checks);
+    assert!(
+        text.contains("consistent — The Moscow Times (own framing): 1,029 bodies"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(1,000 or 1,003) + (26 or 29) = 1,026–1,032 bodies"),
+        "{text}"
+    );
 
     for name in ["timeline", "about"] {
         let callback = bot.command(name, json!([])).await;
