@@ -357,15 +357,28 @@ fn attributed_sentence(data: &Dataset, claims: &[&Claim]) -> Option<String> {
     quoted.sort_by_key(|c| (data.side_of(c), !c.figure.is_exact(), c.said.date));
     let first = quoted.first()?;
     let quantity = &data.quantities[first.quantity];
-    // Group claimants that give the same figure, keeping first-seen order.
+    // Group claimants that give the same figure, keeping first-seen order. Indexed (each group
+    // with the set of its claimants): one stage can have thousands of figures.
     let mut groups: Vec<(Figure, Vec<usize>)> = Vec::new();
+    let mut named: Vec<std::collections::HashSet<usize>> = Vec::new();
+    let mut slot: std::collections::HashMap<Figure, usize> = std::collections::HashMap::new();
     for claim in &quoted {
-        match groups.iter_mut().find(|(f, _)| *f == claim.figure) {
-            Some((_, who)) => {
-                let new: Vec<usize> = claim.claimants.iter().filter(|c| !who.contains(c)).copied().collect();
-                who.extend(new);
+        match slot.get(&claim.figure) {
+            Some(&at) => {
+                let new: Vec<usize> = claim
+                    .claimants
+                    .iter()
+                    .filter(|c| !named[at].contains(c))
+                    .copied()
+                    .collect();
+                named[at].extend(&new);
+                groups[at].1.extend(new);
             }
-            None => groups.push((claim.figure, claim.claimants.clone())),
+            None => {
+                slot.insert(claim.figure, groups.len());
+                named.push(claim.claimants.iter().copied().collect());
+                groups.push((claim.figure, claim.claimants.clone()));
+            }
         }
     }
     const MOST: usize = 4;
