@@ -617,3 +617,93 @@ fn the_largest_accepted_values_do_not_break_answers() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sums over tilings and breakdowns
+
+/// A small story: three stages and a part quantity, each stage's figures from one or two
+/// claimants on two sides, a stated total over the stages and one per stage for the breakdown.
+fn story_text(stage_figures: &[(Figure, Option<Figure>)], part: Figure) -> String {
+    let figure = |f: &Figure| {
+        let q = f.qualifier.word();
+        if f.qualifier == Qualifier::Range {
+            format!("value = {}\nhigh = {}\nqualifier = \"range\"\n", f.value, f.high)
+        } else {
+            format!("value = {}\nqualifier = \"{q}\"\n", f.value)
+        }
+    };
+    let mut text = String::from(
+        "[story]\nid = \"p\"\ntitle = \"Property story\"\nperiod = { from = 2030-01-01, to = 2030-01-31 }\n\
+         last_reviewed = 2030-02-01\n\n[[side]]\nid = \"a\"\nname = \"A\"\n\n[[side]]\nid = \"b\"\nname = \"B\"\n\n\
+         [[claimant]]\nid = \"ca\"\nname = \"Claimant A\"\nside = \"a\"\n\n[[claimant]]\nid = \"cb\"\nname = \"Claimant B\"\nside = \"b\"\n\n\
+         [[outlet]]\nid = \"o\"\nname = \"Outlet\"\n\n\
+         [[quantity]]\nid = \"n\"\nlabel = \"things\"\nunit = \"things\"\nverb_phrase = \"were counted\"\n\n\
+         [[quantity]]\nid = \"part\"\nlabel = \"some things\"\nunit = \"things\"\nverb_phrase = \"were some\"\n\n\
+         [[breakdown]]\nid = \"b\"\ntotal = \"n\"\nparts = [\"part\"]\ncomplete = false\n\n",
+    );
+    for (i, _) in stage_figures.iter().enumerate() {
+        text.push_str(&format!(
+            "[[stage]]\nid = \"s{i}\"\nname = \"Stage {i}\"\ndate = 2030-01-{:02}\n\n",
+            10 + i
+        ));
+    }
+    let cite = "[[claim.citation]]\noutlet = \"o\"\nurl = \"https://example.org/x\"\n\n";
+    for (i, (a, b)) in stage_figures.iter().enumerate() {
+        text.push_str(&format!(
+            "[[claim]]\nid = \"a{i}\"\nquantity = \"n\"\nstage = \"s{i}\"\nclaimants = [\"ca\"]\nsaid = 2030-01-20\n{}{cite}",
+            figure(a)
+        ));
+        if let Some(b) = b {
+            text.push_str(&format!(
+                "[[claim]]\nid = \"b{i}\"\nquantity = \"n\"\nstage = \"s{i}\"\nclaimants = [\"cb\"]\nsaid = 2030-01-20\n{}{cite}",
+                figure(b)
+            ));
+        }
+    }
+    text.push_str(&format!(
+        "[[claim]]\nid = \"part0\"\nquantity = \"part\"\nstage = \"s0\"\nclaimants = [\"cb\"]\nsaid = 2030-01-20\n{}{cite}",
+        figure(&part)
+    ));
+    // Totals stated by an outlet-less third voice: side B's claimant over all stages.
+    text.push_str(&format!(
+        "[[claim]]\nid = \"total\"\nquantity = \"n\"\nperiod = {{ from = 2030-01-01, to = 2030-01-31 }}\nclaimants = [\"cb\"]\nsaid = 2030-01-25\nvalue = 1\n{cite}"
+    ));
+    text
+}
+
+fn small_figure_for_sums() -> impl Strategy<Value = Figure> {
+    (qualifier(), 0..5_000i64, 0..5_000i64).prop_map(|(q, a, b)| make(q, a, b))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whatever true values the terms' figures allow (for a contested term: any of its
+    /// alternatives'), the check's sum interval holds their total.
+    #[test]
+    fn a_sums_interval_holds_every_possible_true_total(
+        stages in prop::collection::vec((small_figure_for_sums(), prop::option::of(small_figure_for_sums())), 1..4),
+        part in small_figure_for_sums(),
+        picks in prop::collection::vec((any::<u64>(), any::<u64>()), 4),
+    ) {
+        use figures_bot::analysis::{Choice, analysis};
+        let text = story_text(&stages, part);
+        let data = Dataset::from_bytes(text.as_bytes(), Path::new("p.toml")).expect("the generated story loads");
+        for check in &analysis(&data).checks {
+            let mut total: i64 = 0;
+            for (i, term) in check.terms.iter().enumerate() {
+                let (t, which) = picks[i % picks.len()];
+                let claim = match &term.choice {
+                    Choice::One { claim, .. } => *claim,
+                    Choice::Contested { claims } => claims[(which as usize) % claims.len()],
+                    Choice::Missing => continue,
+                };
+                total += pick(&data.claims[claim].figure, t).max(0);
+            }
+            prop_assert!(check.low <= total, "{check:?}: {total} below the sum's interval");
+            if let Some(high) = check.high {
+                prop_assert!(total <= high, "{check:?}: {total} above the sum's interval");
+            }
+        }
+    }
+}
