@@ -348,7 +348,7 @@ async fn a_burst_of_saves_gives_one_notice_with_the_combined_diff() {
         panic!("expected an update, got {notice:?}");
     };
     assert_eq!(*new_version, 2, "one reload for the whole burst");
-    let lines = changes.lines();
+    let lines = figures_bot::notice::change_lines(changes);
     assert!(
         lines.iter().any(|l| l.starts_with("T-003: 350 → 390 people")),
         "{lines:#?}"
