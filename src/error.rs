@@ -18,18 +18,53 @@ pub struct Problem {
     pub message: String,
 }
 
-/// `PATH:LINE:COL: message`, the form editors and their tools understand.
+/// `PATH:LINE:COL: message`, the form editors and their tools understand. Control characters
+/// quoted from the file are shown escaped, never sent to a terminal or Discord raw.
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path.display(),
-            self.line,
-            self.col,
-            self.message
-        )
+        write!(f, "{}:{}:{}: ", self.path.display(), self.line, self.col)?;
+        write_escaped(f, &self.message)
     }
+}
+
+impl Problem {
+    /// The problem, then the line it is on with a caret under the column, as rustc shows it:
+    ///
+    /// ```text
+    /// data/story.toml:12:9: numbers take no quotes: write 1246
+    ///    |
+    /// 12 | value = "1,246"
+    ///    |         ^
+    /// ```
+    pub fn with_excerpt(&self, text: &str) -> String {
+        let Some(line) = text.lines().nth(self.line.saturating_sub(1)) else {
+            return self.to_string();
+        };
+        // Tabs become one space and control characters a visible mark, so the caret lines up.
+        let shown: String = line
+            .chars()
+            .map(|c| match c {
+                '\t' => ' ',
+                c if c.is_control() => '\u{FFFD}',
+                c => c,
+            })
+            .collect();
+        let number = self.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let pad = " ".repeat(self.col.saturating_sub(1));
+        format!("{self}\n{gutter} |\n{number} | {shown}\n{gutter} | {pad}^")
+    }
+}
+
+fn write_escaped(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    for c in text.chars() {
+        if c.is_control() {
+            write!(f, "{}", c.escape_default())?;
+        } else {
+            fmt::Write::write_char(f, c)?;
+        }
+    }
+    Ok(())
 }
 
 /// Why a data file could not be loaded.
@@ -47,11 +82,17 @@ pub enum LoadError {
     EmptyFolder { path: PathBuf },
     #[error("{}", problems_text(.0))]
     Invalid(Vec<Problem>),
-    #[error("story `{id}` is loaded twice: {} and {}", first.display(), second.display())]
+    #[error(
+        "story `{id}` is loaded twice: {}:{}:{} and {}:{}:{}",
+        first.display(), first_at.0, first_at.1, second.display(), second_at.0, second_at.1
+    )]
     DuplicateStory {
         id: String,
         first: PathBuf,
+        /// Line and column of the story's id in each file.
+        first_at: (usize, usize),
         second: PathBuf,
+        second_at: (usize, usize),
     },
 }
 

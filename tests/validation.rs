@@ -936,14 +936,16 @@ fn cli_check_reports_problems_as_path_line_col() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     let p = path.display();
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 2, "{stderr}");
+    assert_eq!(lines.len(), 5, "{stderr}");
     // The list of expected keys in between follows the model; the rest is fixed.
     assert!(
         lines[0].starts_with(&format!("{p}:50:1: unknown field `clamants`, expected one of `id`, ")),
         "{stderr}"
     );
     assert!(lines[0].ends_with("`citation`; did you mean `claimants`?"), "{stderr}");
-    assert_eq!(lines[1], format!("{p}: 1 problem(s)"));
+    // The line, with a caret under the column.
+    assert_eq!(lines[1..4], ["   |", "50 | clamants = [\"north-office\"]", "   | ^"]);
+    assert_eq!(lines[4], format!("{p}: 1 problem"));
     assert!(output.stdout.is_empty());
 
     // Several problems: one line each, in file order, then the count.
@@ -959,8 +961,14 @@ fn cli_check_reports_problems_as_path_line_col() {
         stderr.lines().collect::<Vec<_>>(),
         [
             format!("{p}:3:9: empty title"),
+            "  |".to_string(),
+            "3 | title = \"\"".to_string(),
+            "  |         ^".to_string(),
             format!("{p}:52:9: negative value -1: figures are counts"),
-            format!("{p}: 2 problem(s)"),
+            "   |".to_string(),
+            "52 | value = -1".to_string(),
+            "   |         ^".to_string(),
+            format!("{p}: 2 problems"),
         ],
         "{stderr}"
     );
@@ -1049,7 +1057,7 @@ fn ids_that_read_alike_and_claims_across_sides_are_refused() {
     assert_eq!(
         err.problems(),
         [
-            "s.toml:21:6: id `c_1` of claimant `c_1` reads the same as a name of claimant `c-1`: lookups could not tell them apart",
+            "s.toml:21:6: claimant id `c_1` reads like `c-1` (line 16): readers and lookups could not tell them apart",
             "s.toml:43:13: claimants `c-1` and `d` speak for different sides; record each side's statement as a claim of its own",
         ]
     );

@@ -28,6 +28,8 @@ impl Index<'_> {
 pub(super) struct Resolver<'a> {
     pub(super) locator: Locator<'a>,
     pub(super) problems: Vec<Problem>,
+    /// Doubts that do not stop loading (`check --strict` makes them errors).
+    pub(super) warnings: Vec<Problem>,
     pub(super) period: Option<(Date, Date)>,
 }
 
@@ -36,6 +38,7 @@ impl<'a> Resolver<'a> {
         Resolver {
             locator,
             problems: Vec::new(),
+            warnings: Vec::new(),
             period: None,
         }
     }
@@ -43,6 +46,11 @@ impl<'a> Resolver<'a> {
     pub(super) fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
         let problem = self.locator.problem(span, message.into());
         self.problems.push(problem);
+    }
+
+    pub(super) fn warn(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let problem = self.locator.problem(span, message.into());
+        self.warnings.push(problem);
     }
 
     pub(super) fn resolve(mut self, file: model::File, source: ds::Source) -> Result<Dataset, LoadError> {
@@ -149,6 +157,7 @@ impl<'a> Resolver<'a> {
             .map(|c| {
                 let scope = self.scope(c, &stages_ix);
                 let figure = self.figure(c);
+                self.figure_matches_words(c);
                 let said = self.said(&c.said, c.said_precision.as_ref());
                 if let (Some(event), None) = (&c.event_date, &c.stage) {
                     self.error(
@@ -252,6 +261,7 @@ impl<'a> Resolver<'a> {
             characterisations,
             editorial_notes,
             source,
+            warnings: std::mem::take(&mut self.warnings),
             derived: ds::Derived::default(),
         };
         let mut dataset = remap_stages(dataset, &file.stages);
@@ -273,9 +283,11 @@ impl<'a> Resolver<'a> {
         }
         // A broken period would make every date "outside" it: check against it only when sound.
         self.period = (both_dates && from <= to).then_some((from, to));
+        let at = self.locator.problem(s.id.span(), String::new());
         ds::Story {
             keys: ds::Keys::new(s.id.get_ref(), s.title.get_ref(), &[]),
             id: s.id.get_ref().clone(),
+            id_at: (at.line, at.col),
             title: self.text("title", &s.title),
             description: s.description.clone(),
             period: (from, to),
@@ -293,8 +305,10 @@ impl<'a> Resolver<'a> {
     ) -> Index<'f> {
         let ids: Vec<&Spanned<String>> = ids.collect();
         let mut map: HashMap<&str, usize> = HashMap::with_capacity(ids.len());
+        let mut lookalikes: HashMap<String, usize> = HashMap::with_capacity(ids.len());
         for (i, id) in ids.iter().enumerate() {
             self.id(id);
+            let first_alike = *lookalikes.entry(super::lookalike_key(id.get_ref())).or_insert(i);
             if let Some(&first) = map.get(id.get_ref().as_str()) {
                 // The first definition's line is only worked out for a duplicate.
                 let line = self.locator.problem(ids[first].span(), String::new()).line;
@@ -303,6 +317,17 @@ impl<'a> Resolver<'a> {
                     format!("duplicate {kind} id `{}` (first defined on line {line})", id.get_ref()),
                 );
             } else {
+                if first_alike != i {
+                    let line = self.locator.problem(ids[first_alike].span(), String::new()).line;
+                    self.error(
+                        id.span(),
+                        format!(
+                            "{kind} id `{}` reads like `{}` (line {line}): readers and lookups could not tell them apart",
+                            id.get_ref().escape_debug(),
+                            ids[first_alike].get_ref()
+                        ),
+                    );
+                }
                 map.insert(id.get_ref().as_str(), i);
             }
         }

@@ -17,12 +17,30 @@ use crate::suggest::closest;
 impl Resolver<'_> {
     pub(super) fn id(&mut self, id: &Spanned<String>) {
         let text = id.get_ref();
+        let odd = text.chars().find(|&c| !(c.is_alphanumeric() || "-_.:".contains(c)));
         if text.trim().is_empty() {
             self.error(id.span(), "empty id");
         } else if text.chars().any(char::is_whitespace) {
             self.error(
                 id.span(),
-                format!("id `{text}` contains white space; use `-` between words"),
+                format!(
+                    "id `{}` contains white space; use `-` between words",
+                    text.escape_debug()
+                ),
+            );
+        } else if let Some(c) = odd {
+            // Ids reach Markdown, URLs and Discord choice values: plain characters only.
+            let shown = if c.is_control() || super::text::is_invisible(c) {
+                super::code_point(c)
+            } else {
+                format!("`{c}`")
+            };
+            self.error(
+                id.span(),
+                format!(
+                    "id `{}` contains {shown}; ids may contain only letters, digits and `-`, `_`, `.`, `:`",
+                    text.escape_debug()
+                ),
             );
         } else if text.len() > MAX_ID_LEN {
             self.error(
@@ -35,6 +53,11 @@ impl Resolver<'_> {
     pub(super) fn text(&mut self, what: &str, value: &Spanned<String>) -> String {
         if value.get_ref().trim().is_empty() {
             self.error(value.span(), format!("empty {what}"));
+        } else if super::visible(value.get_ref()).trim().is_empty() {
+            self.error(
+                value.span(),
+                format!("empty {what}: it holds only invisible characters"),
+            );
         }
         value.get_ref().clone()
     }
@@ -49,40 +72,43 @@ impl Resolver<'_> {
         kind: &str,
         items: impl Iterator<Item = (&'f Spanned<String>, &'f Spanned<String>, &'f Vec<Spanned<String>>)>,
     ) {
-        let mut owners: HashMap<String, &'f str> = HashMap::new();
+        // Look-alike key → (owning id, whether the key came from an id). Two ids that read
+        // alike are reported by `index`, for every kind.
+        let mut owners: HashMap<String, (&'f str, bool)> = HashMap::new();
         let items: Vec<_> = items.collect();
         for (id, name, _) in &items {
             for (what, text) in [("id", *id), ("name", *name)] {
-                let key = crate::suggest::normalise(text.get_ref());
+                let key = super::lookalike_key(text.get_ref());
                 match owners.get(&key) {
-                    Some(owner) if *owner != id.get_ref().as_str() => {
+                    Some((_, true)) if what == "id" => {}
+                    Some((owner, _)) if *owner != id.get_ref().as_str() => {
                         let msg = format!(
                             "{what} `{}` of {kind} `{}` reads the same as a name of {kind} `{owner}`: lookups could not tell them apart",
-                            text.get_ref(),
+                            text.get_ref().escape_debug(),
                             id.get_ref()
                         );
                         self.error(text.span(), msg);
                     }
                     _ => {
-                        owners.insert(key, id.get_ref());
+                        owners.insert(key, (id.get_ref(), what == "id"));
                     }
                 }
             }
         }
         for (id, _, aliases) in &items {
             for alias in aliases.iter() {
-                let key = crate::suggest::normalise(alias.get_ref());
+                let key = super::lookalike_key(alias.get_ref());
                 match owners.get(&key) {
-                    Some(owner) if *owner != id.get_ref().as_str() => {
+                    Some((owner, _)) if *owner != id.get_ref().as_str() => {
                         let msg = format!(
                             "alias `{}` of {kind} `{}` already names {kind} `{owner}`",
-                            alias.get_ref(),
+                            alias.get_ref().escape_debug(),
                             id.get_ref()
                         );
                         self.error(alias.span(), msg);
                     }
                     _ => {
-                        owners.insert(key, id.get_ref());
+                        owners.insert(key, (id.get_ref(), false));
                     }
                 }
             }
