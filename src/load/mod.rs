@@ -11,7 +11,7 @@ mod rules;
 mod text;
 mod wording;
 
-pub(crate) use text::{code_point, lookalike_key, visible};
+pub(crate) use text::{cased_lookalike_key, code_point, lookalike_key, visible};
 
 use resolve::Resolver;
 

@@ -142,9 +142,10 @@ impl Resolver<'_> {
             None | Some((_, "party")) => false,
             Some((_, "outlet")) => true,
             Some((k, other)) => {
+                let hint = did_you_mean(other, &["party", "outlet"], &[]);
                 self.error(
                     k.span(),
-                    format!("unknown side kind `{other}`; expected `party` or `outlet`"),
+                    format!("unknown side kind `{other}`{hint} (expected `party` or `outlet`)"),
                 );
                 false
             }
@@ -192,9 +193,10 @@ impl Resolver<'_> {
             None | Some((_, "day")) => Precision::Day,
             Some((_, "month")) => Precision::Month,
             Some((p, other)) => {
+                let hint = did_you_mean(other, &["day", "month"], PRECISION_SYNONYMS);
                 self.error(
                     p.span(),
-                    format!("unknown said_precision `{other}`; expected `day` or `month`"),
+                    format!("unknown said_precision `{other}`{hint} (expected `day` or `month`)"),
                 );
                 Precision::Day
             }
@@ -239,9 +241,10 @@ impl Resolver<'_> {
             ("month", None) => Precision::Month,
             (other, None) => {
                 let span = precision.map_or(0..0, |p| p.span());
+                let hint = did_you_mean(other, &["day", "month", "window"], PRECISION_SYNONYMS);
                 self.error(
                     span,
-                    format!("unknown precision `{other}`; expected `day`, `month` or `window`"),
+                    format!("unknown precision `{other}`{hint} (expected `day`, `month` or `window`)"),
                 );
                 Precision::Day
             }
@@ -264,11 +267,8 @@ impl Resolver<'_> {
         let qualifier = match &claim.qualifier {
             None => Qualifier::Exact,
             Some(q) => Qualifier::parse(q.get_ref()).unwrap_or_else(|| {
-                let words = Qualifier::ALL.iter().map(|(_, w)| *w);
-                let hint = closest(q.get_ref(), words)
-                    .first()
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
+                let words: Vec<&str> = Qualifier::ALL.iter().map(|(_, w)| *w).collect();
+                let hint = did_you_mean(q.get_ref(), &words, QUALIFIER_SYNONYMS);
                 let expected: Vec<String> = Qualifier::ALL.iter().map(|(_, w)| format!("`{w}`")).collect();
                 self.error(
                     q.span(),
@@ -378,10 +378,7 @@ impl Resolver<'_> {
             },
             other => {
                 let words = ["current", "unconfirmed", "superseded", "retracted"];
-                let hint = closest(other, words)
-                    .first()
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
+                let hint = did_you_mean(other, &words, STATUS_SYNONYMS);
                 self.error(
                     status_span,
                     format!("unknown status `{other}`{hint} (expected current, unconfirmed, superseded or retracted)"),
@@ -452,6 +449,74 @@ impl Resolver<'_> {
             );
         }
     }
+}
+
+/// Words editors write for a qualifier, and the qualifier they mean.
+const QUALIFIER_SYNONYMS: &[(&str, &str)] = &[
+    ("over", "more than"),
+    ("above", "more than"),
+    ("upwards of", "more than"),
+    ("in excess of", "more than"),
+    ("greater than", "more than"),
+    ("approximately", "about"),
+    ("approx", "about"),
+    ("around", "about"),
+    ("roughly", "about"),
+    ("some", "about"),
+    ("circa", "about"),
+    ("almost", "nearly"),
+    ("close to", "nearly"),
+    ("under", "fewer than"),
+    ("below", "fewer than"),
+    ("less than", "fewer than"),
+    ("at most", "up to"),
+    ("no more than", "up to"),
+    ("maximum", "up to"),
+    ("minimum", "at least"),
+    ("no fewer than", "at least"),
+    ("no less than", "at least"),
+    ("between", "range"),
+    ("exactly", "exact"),
+    ("precisely", "exact"),
+];
+
+const STATUS_SYNONYMS: &[(&str, &str)] = &[
+    ("confirmed", "current"),
+    ("valid", "current"),
+    ("active", "current"),
+    ("unverified", "unconfirmed"),
+    ("disputed", "unconfirmed"),
+    ("unclear", "unconfirmed"),
+    ("replaced", "superseded"),
+    ("outdated", "superseded"),
+    ("updated", "superseded"),
+    ("withdrawn", "retracted"),
+    ("deleted", "retracted"),
+];
+
+const PRECISION_SYNONYMS: &[(&str, &str)] = &[
+    ("exact", "day"),
+    ("date", "day"),
+    ("daily", "day"),
+    ("monthly", "month"),
+    ("range", "window"),
+    ("period", "window"),
+    ("span", "window"),
+    ("between", "window"),
+];
+
+/// "; did you mean `more than`?" for a word of a closed vocabulary: a synonym editors use, else
+/// the closest spelling; empty when nothing is close.
+pub(super) fn did_you_mean(found: &str, words: &[&str], synonyms: &[(&str, &str)]) -> String {
+    let key = crate::suggest::normalise(found);
+    let synonym = synonyms
+        .iter()
+        .find(|(s, _)| crate::suggest::normalise(s) == key)
+        .map(|(_, meant)| meant.to_string());
+    synonym
+        .or_else(|| closest(found, words.iter().copied()).into_iter().next())
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default()
 }
 
 /// A plain calendar date (no time), one that exists.

@@ -120,6 +120,11 @@ pub(crate) fn lookalike_key(text: &str) -> String {
     skeleton(&plain).collect()
 }
 
+/// The skeleton with case kept: `I` reads like `l`, which lowercasing first would hide.
+pub(crate) fn cased_lookalike_key(text: &str) -> String {
+    skeleton(&visible(text)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
