@@ -117,10 +117,19 @@ impl Notice {
                 maintainers,
                 recovered,
             } => {
-                let mut head = vec![
-                    format!("**Data updated**: {title} (`{story}`), version {old_version} → {new_version}"),
-                    format!("File: `{}`", path.display()),
-                ];
+                // The most important consequence leads; the others come first in the list.
+                let (mut consequences, rest): (Vec<&Change>, Vec<&Change>) =
+                    changes.items.iter().partition(|c| is_consequence(c));
+                // Disagreements first, then figures newly in doubt.
+                consequences.sort_by_key(|c| matches!(c, Change::StatusChanged { .. }));
+                let mut head = Vec::new();
+                if let Some(lead) = consequences.first() {
+                    head.push(clip(&lead_line(lead), MAX_LINE));
+                }
+                head.push(format!(
+                    "**Data updated**: {title} (`{story}`), version {old_version} → {new_version}"
+                ));
+                head.push(format!("File: `{}`", file_name(path)));
                 match recovered {
                     Some(Outage::Rejected) => head.push("Fixed: the earlier rejected update is resolved.".into()),
                     Some(Outage::Missing) => head.push("The file is back.".into()),
@@ -131,9 +140,16 @@ impl Notice {
                 } else {
                     head.push(counts_line(changes));
                 }
+                let mut items: Vec<(Option<String>, String)> = consequences
+                    .iter()
+                    .skip(1)
+                    .enumerate()
+                    .map(|(i, c)| ((i == 0).then(|| "**Also**".to_string()), bullet(c)))
+                    .collect();
+                items.extend(change_items(&rest));
                 Message {
                     head,
-                    items: change_items(changes),
+                    items,
                     noun: ("change", "changes"),
                     tail: vec![format!("Maintainers: {}", maintainers_text(maintainers))],
                 }
@@ -144,8 +160,8 @@ impl Notice {
                 serving_version,
                 loaded_at,
             } => Message::problems(
-                format!("**Update rejected**: `{}`", path.display()),
-                problems,
+                format!("**Update rejected**: `{}`", file_name(path)),
+                &without_folder(path, problems),
                 &format!(
                     "Still serving version {serving_version} loaded at {}.",
                     utc_text(*loaded_at)
@@ -167,16 +183,16 @@ impl Notice {
                     "New story"
                 },
                 if *claims == 1 { "" } else { "s" },
-                path.display(),
+                file_name(path),
                 moved_from
                     .as_ref()
-                    .map(|old| format!(" (was `{}`)", old.display()))
+                    .map(|old| format!(" (was `{}`)", file_name(old)))
                     .unwrap_or_default(),
                 maintainers_text(maintainers)
             )),
             Notice::NewFileRejected { path, problems } => Message::problems(
-                format!("**New data file rejected**: `{}`", path.display()),
-                problems,
+                format!("**New data file rejected**: `{}`", file_name(path)),
+                &without_folder(path, problems),
                 "Not served until it loads.",
             ),
             Notice::Missing {
@@ -186,7 +202,7 @@ impl Notice {
             } => Message::fixed(format!(
                 "**Data file missing**: `{}`. Still serving version {serving_version} loaded at {}; \
                  the file will be picked up again when it comes back.",
-                path.display(),
+                file_name(path),
                 utc_text(*loaded_at)
             )),
             Notice::Restored {
@@ -195,7 +211,7 @@ impl Notice {
                 after: Outage::Missing,
             } => Message::fixed(format!(
                 "**Data file back**: `{}`, unchanged. Still serving version {serving_version}.",
-                path.display()
+                file_name(path)
             )),
             Notice::Restored {
                 path,
@@ -203,7 +219,7 @@ impl Notice {
                 after: Outage::Rejected,
             } => Message::fixed(format!(
                 "**Fixed**: `{}` is back to the content of version {serving_version}; the rejected update is gone.",
-                path.display()
+                file_name(path)
             )),
         };
         message.fit(max_chars)
@@ -230,23 +246,66 @@ fn counts_line(changes: &Changes) -> String {
 }
 
 /// Each change as a bullet, with its group's heading in front of the group's first bullet.
-fn change_items(changes: &Changes) -> Vec<(Option<String>, String)> {
+fn change_items(changes: &[&Change]) -> Vec<(Option<String>, String)> {
     let mut previous = None;
     changes
-        .items
         .iter()
         .map(|change| {
             let kind = change.kind();
             let heading = (previous != Some(kind)).then(|| format!("**{}**", kind.heading()));
             previous = Some(kind);
-            // Added and removed things carry their own "+" / "−" marker instead of a bullet.
-            let line = change_line(change);
-            let line = if line.starts_with("+ ") || line.starts_with("− ") {
-                line
-            } else {
-                format!("• {line}")
-            };
-            (heading, line)
+            (heading, bullet(change))
+        })
+        .collect()
+}
+
+/// Added and removed things carry their own "+" / "−" marker instead of a bullet.
+fn bullet(change: &Change) -> String {
+    let line = change_line(change);
+    if line.starts_with("+ ") || line.starts_with("− ") {
+        line
+    } else {
+        format!("• {line}")
+    }
+}
+
+/// What a reader of the answers notices first: a disagreement that appeared or went away (a
+/// total that no longer adds up is one), or a figure newly unconfirmed or retracted.
+fn is_consequence(change: &Change) -> bool {
+    match change {
+        Change::DiscrepancyAppeared(_) | Change::DiscrepancyResolved(_) => true,
+        Change::StatusChanged { new, .. } => {
+            new.status.starts_with("unconfirmed") || new.status.starts_with("retracted")
+        }
+        _ => false,
+    }
+}
+
+/// The first line of a notice whose change has consequences.
+fn lead_line(change: &Change) -> String {
+    match change {
+        Change::DiscrepancyAppeared(h) => format!("**New discrepancy**: {h}"),
+        Change::DiscrepancyResolved(h) => format!("**Discrepancy resolved**: {h}"),
+        other => format!("**Status**: {}", change_line(other)),
+    }
+}
+
+/// The file's name as the desk knows it: data folders are flat, so the name within the folder
+/// is the file name. Server paths are no business of a Discord channel.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Problems as `name:line:col: message`, without the folder in front.
+fn without_folder(path: &Path, problems: &[String]) -> Vec<String> {
+    let full = path.display().to_string();
+    let name = file_name(path);
+    problems
+        .iter()
+        .map(|p| match p.strip_prefix(&full) {
+            Some(rest) => format!("{name}{rest}"),
+            None => p.replace(&full, &name),
         })
         .collect()
 }
@@ -532,7 +591,9 @@ fn width(s: &str) -> usize {
     s.encode_utf16().count()
 }
 
-/// `s` cut to at most `max` code units, ending in "…" when cut.
+/// `s` cut to at most `max` code units, ending in "…" when cut. A link (`<https://…>`) is never
+/// cut: a cut link is a dead link, so one that does not fit is left out whole, with the source's
+/// name before it.
 fn clip(s: &str, max: usize) -> String {
     if width(s) <= max {
         return s.to_string();
@@ -545,6 +606,19 @@ fn clip(s: &str, max: usize) -> String {
         }
         used += c.len_utf16();
         out.push(c);
+    }
+    // A source (from the " · " that introduces it to the link's `>`) that the cut falls in.
+    let cut_source = s.match_indices("<http").find_map(|(open, _)| {
+        let end = s[open..].find('>').map_or(s.len(), |e| open + e + 1);
+        let start = s[..open].rfind(" · ").unwrap_or(open);
+        (start < out.len() && out.len() < end).then_some(start)
+    });
+    if let Some(start) = cut_source {
+        out.truncate(start);
+        out.push_str(" · source left out");
+        if width(&out) + 1 > max {
+            out.truncate(start);
+        }
     }
     if max > 0 {
         out.push('…');
@@ -607,6 +681,13 @@ mod tests {
         assert_eq!(clip("abc", 3), "abc");
         assert_eq!(clip("😀😀😀", 4), "😀…");
         assert_eq!(clip("abc", 0), "");
+    }
+
+    #[test]
+    fn never_cuts_a_link() {
+        let line = "T-001: 12 → 13 boats · The Gull <https://example.org/a/very/long/path>";
+        assert_eq!(clip(line, 50), "T-001: 12 → 13 boats · source left out…");
+        assert_eq!(clip(line, 30), "T-001: 12 → 13 boats…");
     }
 
     #[test]
