@@ -14,6 +14,7 @@ use crate::answer::{Ask, answer};
 use crate::config::Config;
 use crate::dataset::Dataset;
 use crate::discord::{BotSettings, shutdown_signal};
+use crate::error::{LoadError, Problem};
 use crate::library::Library;
 use crate::live::Live;
 use crate::notice::DISCORD_MESSAGE_LIMIT;
@@ -32,11 +33,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate data files; print one `PATH:LINE:COL: message` line per problem.
+    /// Validate data files; print each problem as `PATH:LINE:COL: message` with its line.
     Check {
         /// Data files or folders of .toml files.
         #[arg(default_value = DEFAULT_DATA)]
         paths: Vec<PathBuf>,
+        /// Refuse warnings too (a figure its own words contradict): for CI and pre-commit hooks.
+        #[arg(long)]
+        strict: bool,
     },
     /// Answer a question on the command line, as Markdown.
     #[command(subcommand_value_name = "QUESTION", subcommand_help_heading = "Questions")]
@@ -91,7 +95,7 @@ pub mod exit {
 /// Runs `check` or `ask`, writing to the given streams.
 pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     match command {
-        Command::Check { paths } => check(&paths, out, err),
+        Command::Check { paths, strict } => check(&paths, strict, out, err),
         Command::Ask {
             data,
             story,
@@ -193,7 +197,7 @@ fn run_bot(config: Option<PathBuf>, err: &mut dyn Write) -> ExitCode {
     }
 }
 
-fn check(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+fn check(paths: &[PathBuf], strict: bool, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     let listed = match crate::library::data_files(paths) {
         Ok(listed) => listed,
         Err(e) => {
@@ -205,32 +209,98 @@ fn check(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> ExitCod
         let _ = writeln!(err, "{skipped}");
     }
     let mut failed = false;
+    // Files loaded so far, to apply what loading them together applies: one file per story.
+    let mut stories: Vec<(PathBuf, String, (usize, usize))> = Vec::new();
     for file in &listed.files {
-        match Dataset::load(file) {
-            Ok(d) => {
-                let _ = writeln!(
-                    out,
-                    "{}: ok — story `{}`, {} claims, {} characterisations, {} stages, {} claimants, {} outlets",
-                    file.display(),
-                    d.story.id,
-                    d.claims.len(),
-                    d.characterisations.len(),
-                    d.stages.len(),
-                    d.claimants.len(),
-                    d.outlets.len()
-                );
-            }
+        // The text is read again only to show the lines of problems.
+        let text = || {
+            crate::load::read_data_file(file)
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                .unwrap_or_default()
+        };
+        let data = match Dataset::load(file) {
+            Ok(d) => d,
             Err(e) => {
                 failed = true;
-                let problems = e.problems();
-                for line in &problems {
-                    let _ = writeln!(err, "{line}");
-                }
-                let _ = writeln!(err, "{}: {} problem(s)", file.display(), problems.len());
+                let count = match &e {
+                    LoadError::Invalid(problems) => {
+                        let text = text();
+                        for problem in problems {
+                            let _ = writeln!(err, "{}", problem.with_excerpt(&text));
+                        }
+                        problems.len()
+                    }
+                    other => {
+                        let _ = writeln!(err, "{other}");
+                        1
+                    }
+                };
+                let _ = writeln!(err, "{}: {}", file.display(), count_of(count, "problem", "problems"));
+                continue;
+            }
+        };
+        let mut problems = 0;
+        if !data.warnings.is_empty() {
+            let text = text();
+            for warning in &data.warnings {
+                let shown = Problem {
+                    message: format!("warning: {}", warning.message),
+                    ..warning.clone()
+                };
+                let _ = writeln!(err, "{}", shown.with_excerpt(&text));
+            }
+            if strict {
+                problems += data.warnings.len();
             }
         }
+        if let Some((first, _, at)) = stories.iter().find(|(_, id, _)| *id == data.story.id) {
+            let (line, col) = data.story.id_at;
+            let duplicate = Problem {
+                path: file.clone(),
+                line,
+                col,
+                message: format!(
+                    "story `{}` is already in {}:{}:{}; each story must have one file",
+                    data.story.id,
+                    first.display(),
+                    at.0,
+                    at.1
+                ),
+            };
+            let _ = writeln!(err, "{}", duplicate.with_excerpt(&text()));
+            problems += 1;
+        }
+        stories.push((file.clone(), data.story.id.clone(), data.story.id_at));
+        if problems > 0 {
+            failed = true;
+            let _ = writeln!(err, "{}: {}", file.display(), count_of(problems, "problem", "problems"));
+            continue;
+        }
+        let warned = match data.warnings.len() {
+            0 => String::new(),
+            n => format!(
+                " ({}; `check --strict` refuses them)",
+                count_of(n, "warning", "warnings")
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "{}: ok — story `{}`, {} claims, {} characterisations, {} stages, {} claimants, {} outlets{warned}",
+            file.display(),
+            data.story.id,
+            data.claims.len(),
+            data.characterisations.len(),
+            data.stages.len(),
+            data.claimants.len(),
+            data.outlets.len()
+        );
     }
     ExitCode::from(if failed { exit::INVALID_DATA } else { exit::OK })
+}
+
+/// "1 problem", "2 problems".
+fn count_of(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn ask(

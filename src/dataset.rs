@@ -25,6 +25,8 @@ pub struct Dataset {
     pub editorial_notes: Vec<EditorialNote>,
     pub breakdowns: Vec<Breakdown>,
     pub source: Source,
+    /// What loading doubted without refusing (a figure its own words contradict), for `check`.
+    pub warnings: Vec<crate::error::Problem>,
     /// Indexes and results computed from the above (see [`Dataset::derive`]).
     pub derived: Derived,
 }
@@ -60,6 +62,8 @@ pub struct Source {
 #[derive(Debug, Clone)]
 pub struct Story {
     pub id: String,
+    /// Where the id is written (line, column), for "loaded twice" messages.
+    pub id_at: (usize, usize),
     pub title: String,
     pub description: String,
     pub period: (Date, Date),

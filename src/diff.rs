@@ -3,10 +3,10 @@
 //!
 //! Things are matched by id, so moving a claim around the file or reformatting it is no change.
 //! Each change is kept as display-ready text taken from its own version (indices differ between
-//! versions, so nothing here points back into a dataset).
+//! versions, so nothing here points back into a dataset). How a change reads is [`crate::notice`]'s
+//! business.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::fmt;
 
 use crate::answer::{Discrepancy, DiscrepancyKind, discrepancies};
 use crate::dataset::{Characterisation, Citation, Claim, Dataset, Scope, Status};
@@ -25,11 +25,6 @@ impl Changes {
 
     pub fn len(&self) -> usize {
         self.items.len()
-    }
-
-    /// One line per change, in order.
-    pub fn lines(&self) -> Vec<String> {
-        self.items.iter().map(ToString::to_string).collect()
     }
 
     /// How many changes of one kind.
@@ -200,11 +195,6 @@ impl ClaimView {
             citation: claim.citations.first().map(|c| citation_text(data, c)),
             citation_urls: claim.citations.iter().map(|c| c.url.to_string()).collect(),
         }
-    }
-
-    /// "350 people", "15–20%".
-    fn figure_with_unit(&self) -> String {
-        with_unit(&self.figure, &self.unit)
     }
 }
 
@@ -601,199 +591,4 @@ fn status_text<'a>(status: &Status, id_of: impl Fn(usize) -> &'a str) -> String 
 /// "The Daily Gull <https://…>": angle brackets keep Discord from unfurling the link.
 fn citation_text(data: &Dataset, c: &Citation) -> String {
     format!("{} <{}>", data.outlets[c.outlet].name, c.url)
-}
-
-fn with_unit(figure: &str, unit: &str) -> String {
-    if unit == "%" {
-        format!("{figure}%")
-    } else {
-        format!("{figure} {unit}")
-    }
-}
-
-/// `new (was old)` when it changed, else `new`.
-fn was(old: &str, new: &str) -> String {
-    if old == new {
-        new.to_string()
-    } else {
-        format!("{new} (was {old})")
-    }
-}
-
-fn was_optional(label: &str, old: &Option<String>, new: &Option<String>) -> Option<String> {
-    match (old, new) {
-        _ if old == new => None,
-        (_, Some(new)) => Some(format!("{label} {}", was(old.as_deref().unwrap_or("none"), new))),
-        (Some(old), None) => Some(format!("{label} removed (was {old})")),
-        (None, None) => None,
-    }
-}
-
-/// One line per change. Claims read "id: figure — who; what, when · source".
-impl fmt::Display for Change {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Change::ClaimAdded(c) => {
-                write!(
-                    f,
-                    "+ {}: {} — {}; {}, {}",
-                    c.id,
-                    c.figure_with_unit(),
-                    c.claimants,
-                    c.quantity,
-                    c.scope
-                )?;
-                if c.status != "current" {
-                    write!(f, " ({})", c.status)?;
-                }
-                if let Some(citation) = &c.citation {
-                    write!(f, " · {citation}")?;
-                }
-                Ok(())
-            }
-            Change::ClaimRemoved(c) => write!(
-                f,
-                "− {}: {} — {}; {}, {}",
-                c.id,
-                c.figure_with_unit(),
-                c.claimants,
-                c.quantity,
-                c.scope
-            ),
-            Change::ClaimChanged { old, new } => {
-                let figure = if old.unit == new.unit {
-                    if old.figure == new.figure {
-                        new.figure_with_unit()
-                    } else {
-                        with_unit(&format!("{} → {}", old.figure, new.figure), &new.unit)
-                    }
-                } else {
-                    format!("{} → {}", old.figure_with_unit(), new.figure_with_unit())
-                };
-                write!(
-                    f,
-                    "{}: {} — {}; {}, {}",
-                    new.id,
-                    figure,
-                    was(&old.claimants, &new.claimants),
-                    was(&old.quantity, &new.quantity),
-                    was(&old.scope, &new.scope)
-                )?;
-                if old.said != new.said {
-                    write!(f, "; said {}", was(&old.said, &new.said))?;
-                }
-                let optional = [
-                    was_optional("event date", &old.event_date, &new.event_date),
-                    was_optional("wording", &old.wording, &new.wording),
-                    (old.notes != new.notes).then(|| "notes changed".to_string()),
-                ];
-                for part in optional.into_iter().flatten() {
-                    write!(f, "; {part}")?;
-                }
-                if let Some(citation) = &new.citation {
-                    write!(f, " · {citation}")?;
-                }
-                Ok(())
-            }
-            Change::StatusChanged { old, new } => write!(
-                f,
-                "{} ({} — {}): now {} (was {})",
-                new.id,
-                new.figure_with_unit(),
-                new.claimants,
-                new.status,
-                old.status
-            ),
-            Change::CitationsChanged {
-                claim,
-                added,
-                removed,
-                now,
-            } => {
-                let mut parts = Vec::new();
-                if *added > 0 {
-                    parts.push(format!("{added} citation{} added", plural(*added)));
-                }
-                if *removed > 0 {
-                    parts.push(format!("{removed} citation{} removed", plural(*removed)));
-                }
-                write!(f, "{claim}: {} (now {now})", parts.join(", "))
-            }
-            Change::CharacterisationAdded(c) => {
-                write!(f, "+ {} ({}): {} — “{}”", c.id, c.topic, c.claimants, c.stance)
-            }
-            Change::CharacterisationRemoved(c) => {
-                write!(f, "− {} ({}): {} — “{}”", c.id, c.topic, c.claimants, c.stance)
-            }
-            Change::CharacterisationChanged { old, new } => {
-                write!(
-                    f,
-                    "{} ({}): {} — “{}”",
-                    new.id,
-                    new.topic,
-                    was(&old.claimants, &new.claimants),
-                    new.stance
-                )?;
-                if old.stance != new.stance {
-                    write!(f, " (was “{}”)", old.stance)?;
-                }
-                if old.said != new.said {
-                    write!(f, "; said {}", was(&old.said, &new.said))?;
-                }
-                if old.status != new.status {
-                    write!(f, "; now {} (was {})", new.status, old.status)?;
-                }
-                if old.summary != new.summary {
-                    write!(f, "; summary changed")?;
-                }
-                let added = new
-                    .citation_urls
-                    .iter()
-                    .filter(|u| !old.citation_urls.contains(u))
-                    .count();
-                let removed = old
-                    .citation_urls
-                    .iter()
-                    .filter(|u| !new.citation_urls.contains(u))
-                    .count();
-                if added + removed > 0 {
-                    write!(f, "; citations +{added} −{removed}")?;
-                }
-                Ok(())
-            }
-            Change::DiscrepancyAppeared(h) => write!(f, "new: {h}"),
-            Change::DiscrepancyResolved(h) => write!(f, "resolved: {h}"),
-            Change::DiscrepancyChanged { old, new } => write!(f, "changed: {new} (was {old})"),
-            Change::StoryField { field, old, new } => {
-                let show = |s: &str| {
-                    if s.is_empty() {
-                        "none".to_string()
-                    } else {
-                        s.to_string()
-                    }
-                };
-                if *field == "description" {
-                    write!(f, "description changed")
-                } else {
-                    write!(f, "{field}: {} → {}", show(old), show(new))
-                }
-            }
-            Change::ReferenceAdded { kind, id, name } => write!(f, "+ {kind} {id} ({name})"),
-            Change::ReferenceRemoved { kind, id, name } => write!(f, "− {kind} {id} ({name})"),
-            Change::ReferenceChanged {
-                kind,
-                id,
-                field,
-                old,
-                new,
-            } => write!(f, "{kind} {id}: {field} {old} → {new}"),
-            Change::EditorialNotes { added, removed } => {
-                write!(f, "editorial notes: {added} added, {removed} removed")
-            }
-        }
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -18,18 +18,53 @@ pub struct Problem {
     pub message: String,
 }
 
-/// `PATH:LINE:COL: message`, the form editors and their tools understand.
+/// `PATH:LINE:COL: message`, the form editors and their tools understand. Control characters
+/// quoted from the file are shown escaped, never sent to a terminal or Discord raw.
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path.display(),
-            self.line,
-            self.col,
-            self.message
-        )
+        write!(f, "{}:{}:{}: ", self.path.display(), self.line, self.col)?;
+        write_escaped(f, &self.message)
     }
+}
+
+impl Problem {
+    /// The problem, then the line it is on with a caret under the column, as rustc shows it:
+    ///
+    /// ```text
+    /// data/story.toml:12:9: numbers take no quotes: write 1246
+    ///    |
+    /// 12 | value = "1,246"
+    ///    |         ^
+    /// ```
+    pub fn with_excerpt(&self, text: &str) -> String {
+        let Some(line) = text.lines().nth(self.line.saturating_sub(1)) else {
+            return self.to_string();
+        };
+        // Tabs become one space and control characters a visible mark, so the caret lines up.
+        let shown: String = line
+            .chars()
+            .map(|c| match c {
+                '\t' => ' ',
+                c if c.is_control() => '\u{FFFD}',
+                c => c,
+            })
+            .collect();
+        let number = self.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let pad = " ".repeat(self.col.saturating_sub(1));
+        format!("{self}\n{gutter} |\n{number} | {shown}\n{gutter} | {pad}^")
+    }
+}
+
+fn write_escaped(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    for c in text.chars() {
+        if c.is_control() {
+            write!(f, "{}", c.escape_default())?;
+        } else {
+            fmt::Write::write_char(f, c)?;
+        }
+    }
+    Ok(())
 }
 
 /// Why a data file could not be loaded.
@@ -47,11 +82,17 @@ pub enum LoadError {
     EmptyFolder { path: PathBuf },
     #[error("{}", problems_text(.0))]
     Invalid(Vec<Problem>),
-    #[error("story `{id}` is loaded twice: {} and {}", first.display(), second.display())]
+    #[error(
+        "story `{id}` is loaded twice: {}:{}:{} and {}:{}:{}",
+        first.display(), first_at.0, first_at.1, second.display(), second_at.0, second_at.1
+    )]
     DuplicateStory {
         id: String,
         first: PathBuf,
+        /// Line and column of the story's id in each file.
+        first_at: (usize, usize),
         second: PathBuf,
+        second_at: (usize, usize),
     },
 }
 
@@ -115,14 +156,11 @@ pub(crate) fn problem_at(path: &Path, text: &str, span: Range<usize>, message: S
     Locator::new(path, text).problem(span, message)
 }
 
-/// A TOML deserialization error as a positioned problem, with "did you mean" for unknown keys.
+/// A TOML deserialization error as a positioned problem, in the editor's words.
 pub(crate) fn toml_problem(path: &Path, text: &str, error: &toml::de::Error) -> Problem {
-    problem_at(
-        path,
-        text,
-        error.span().unwrap_or(0..0),
-        explain_toml_error(error.message()),
-    )
+    let span = error.span().unwrap_or(0..0);
+    let message = explain_toml_error(error.message(), text, span.clone());
+    problem_at(path, text, span, message)
 }
 
 /// Turns byte offsets into `line:col`.
@@ -161,8 +199,9 @@ impl<'a> Locator<'a> {
     }
 }
 
-/// Adds a "did you mean" to serde's unknown-field and unknown-variant messages.
-fn explain_toml_error(message: &str) -> String {
+/// The parser's and serde's messages in an editor's words: what to write instead, with "did
+/// you mean" for unknown keys; no "i64", "literal string" or "recursion".
+fn explain_toml_error(message: &str, text: &str, span: Range<usize>) -> String {
     let message = message.trim_end();
     let ticked: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     if let Some((found, expected)) = ticked.split_first()
@@ -171,7 +210,155 @@ fn explain_toml_error(message: &str) -> String {
     {
         return format!("{message}; did you mean `{best}`?");
     }
+    // What is written where the error points, up to a comment or the end of the line.
+    let written = text.get(span.start..).unwrap_or("").lines().next().unwrap_or("");
+    let written = written.split('#').next().unwrap_or("").trim();
+    if message.starts_with("duplicate key") {
+        return duplicate_key(text, span.start);
+    }
+    if message.contains("recursion") || message.contains("recurse") {
+        return "lists or tables are nested too deeply here; a data file never nests more than a few levels"
+            .to_string();
+    }
+    if message.contains("must be quoted") || message.contains("literal string") {
+        return match as_number(written) {
+            Some(digits) => format!("numbers take no spaces: write {digits}"),
+            None => format!("text goes in double quotes: write \"{written}\""),
+        };
+    }
+    if let Some((found, expected)) = invalid_type(message) {
+        let quoted = found.strip_prefix("string \"").and_then(|f| f.strip_suffix('"'));
+        if expected.contains("datetime") {
+            return match quoted.and_then(as_date) {
+                Some(date) => format!("dates are written {date}, without quotes"),
+                None => "dates are written like 2025-06-16, without quotes".to_string(),
+            };
+        }
+        if is_number_type(expected) {
+            return match quoted.and_then(as_number) {
+                Some(digits) => format!("numbers take no quotes: write {digits}"),
+                None if found.starts_with("integer") => {
+                    format!(
+                        "{} is too large for a figure",
+                        found_words(found).trim_start_matches("the number ")
+                    )
+                }
+                None => format!("expected a whole number like 1245, found {}", found_words(found)),
+            };
+        }
+        return format!("expected {}, found {}", expected_words(expected), found_words(found));
+    }
     message.to_string()
+}
+
+/// `invalid type: string "1,246", expected i64` → (`string "1,246"`, `i64`).
+fn invalid_type(message: &str) -> Option<(&str, &str)> {
+    let rest = message.strip_prefix("invalid type: ")?;
+    rest.rsplit_once(", expected ")
+}
+
+fn is_number_type(expected: &str) -> bool {
+    [
+        "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "integer", "number",
+    ]
+    .iter()
+    .any(|t| expected == *t || expected.ends_with(&format!(" {t}")))
+}
+
+fn expected_words(expected: &str) -> String {
+    match expected {
+        e if is_number_type(e) => "a whole number like 1245".to_string(),
+        "a string" | "a borrowed string" | "string" => "text in double quotes".to_string(),
+        "a boolean" => "true or false".to_string(),
+        "a sequence" => "a list in brackets, like [\"a\", \"b\"]".to_string(),
+        e if e.starts_with("struct ") || e == "a map" => "a table".to_string(),
+        e if e.contains("datetime") => "a date like 2025-06-16".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn found_words(found: &str) -> String {
+    let (kind, value) = found.split_once(' ').unwrap_or((found, ""));
+    // "`99999999999999999999` as i128": the value is between the backticks.
+    let value = value.split('`').nth(1).unwrap_or(value);
+    match kind {
+        "string" => format!("the text {value}"),
+        "integer" | "float" => format!("the number {value}"),
+        "boolean" => value.to_string(),
+        "sequence" => "a list".to_string(),
+        "map" => "a table".to_string(),
+        _ => found.to_string(),
+    }
+}
+
+/// "1,246", "12 45", "1_246" → "1246": a number written with separators or spaces.
+fn as_number(written: &str) -> Option<String> {
+    let digits: String = written
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{00A0}' | '\u{202F}' | '\u{2009}'))
+        .collect();
+    let digits = digits.strip_prefix('-').map_or(digits.as_str(), |d| d);
+    (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())).then(|| {
+        let sign = if written.trim_start().starts_with('-') { "-" } else { "" };
+        format!("{sign}{}", digits.trim_start_matches('0').max("0"))
+    })
+}
+
+/// "16 June 2025", "June 16, 2025", "2025-06-16" → "2025-06-16".
+fn as_date(written: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let words: Vec<String> = written
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if let [one] = &words[..] {
+        let parts: Vec<u32> = one.split('-').filter_map(|p| p.parse().ok()).collect();
+        if let [y, m, d] = parts[..] {
+            return crate::date::Date::new(u16::try_from(y).ok()?, u8::try_from(m).ok()?, u8::try_from(d).ok()?)
+                .map(|d| d.iso());
+        }
+        return None;
+    }
+    let month = |w: &str| MONTHS.iter().position(|m| w.starts_with(m)).map(|i| i as u8 + 1);
+    let (day, month, year) = match &words[..] {
+        [d, m, y] if month(m).is_some() => (d.parse().ok()?, month(m)?, y.parse().ok()?),
+        [m, d, y] if month(m).is_some() => (d.parse().ok()?, month(m)?, y.parse().ok()?),
+        _ => return None,
+    };
+    crate::date::Date::new(year, month, day).map(|d| d.iso())
+}
+
+/// "`value` is set twice; first set on line 825": the key at `at`, and where the same table set
+/// it before.
+fn duplicate_key(text: &str, at: usize) -> String {
+    let rest = text.get(at..).unwrap_or("");
+    let key: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '"' | '.'))
+        .collect();
+    let key = key.trim_matches('"');
+    let at = at.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    // Back through the lines of the same table, up to its header.
+    let before: Vec<&str> = text[..line_start].lines().collect();
+    let first = before
+        .iter()
+        .enumerate()
+        .rev()
+        .take_while(|(_, l)| !l.trim_start().starts_with('['))
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map(|(i, _)| i + 1);
+    match first {
+        Some(line) => format!("`{key}` is set twice in this table; first set on line {line}"),
+        None => format!("`{key}` is set twice in this table"),
+    }
 }
 
 #[cfg(test)]
@@ -180,8 +367,23 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_field() {
-        let msg = explain_toml_error("unknown field `clamants`, expected one of `id`, `quantity`, `claimants`, `said`");
+        let msg = explain_toml_error(
+            "unknown field `clamants`, expected one of `id`, `quantity`, `claimants`, `said`",
+            "",
+            0..0,
+        );
         assert!(msg.ends_with("did you mean `claimants`?"), "{msg}");
+    }
+
+    #[test]
+    fn reads_numbers_and_dates_written_as_text() {
+        assert_eq!(as_number("1,246").as_deref(), Some("1246"));
+        assert_eq!(as_number("12 45").as_deref(), Some("1245"));
+        assert_eq!(as_number("abc"), None);
+        assert_eq!(as_date("16 June 2025").as_deref(), Some("2025-06-16"));
+        assert_eq!(as_date("June 16, 2025").as_deref(), Some("2025-06-16"));
+        assert_eq!(as_date("2025-06-16").as_deref(), Some("2025-06-16"));
+        assert_eq!(as_date("31 June 2025"), None);
     }
 
     #[test]

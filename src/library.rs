@@ -136,7 +136,9 @@ impl Library {
                 return Err(LoadError::DuplicateStory {
                     id: d.story.id.clone(),
                     first: first.source.path.clone(),
+                    first_at: first.story.id_at,
                     second: d.source.path.clone(),
+                    second_at: d.story.id_at,
                 });
             }
             stories.push(Arc::new(d));
@@ -161,7 +163,9 @@ impl Library {
             return Err(LoadError::DuplicateStory {
                 id: dataset.story.id.clone(),
                 first: other.source.path.clone(),
+                first_at: other.story.id_at,
                 second: path,
+                second_at: dataset.story.id_at,
             });
         }
         let mut stories = self.stories.clone();

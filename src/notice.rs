@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::diff::{ChangeKind, Changes};
+use std::fmt;
+
+use crate::diff::{Change, ChangeKind, Changes, ClaimView};
 
 /// Discord's limit on a message's content.
 pub const DISCORD_MESSAGE_LIMIT: usize = 2000;
@@ -115,10 +117,19 @@ impl Notice {
                 maintainers,
                 recovered,
             } => {
-                let mut head = vec![
-                    format!("**Data updated**: {title} (`{story}`), version {old_version} → {new_version}"),
-                    format!("File: `{}`", path.display()),
-                ];
+                // The most important consequence leads; the others come first in the list.
+                let (mut consequences, rest): (Vec<&Change>, Vec<&Change>) =
+                    changes.items.iter().partition(|c| is_consequence(c));
+                // Disagreements first, then figures newly in doubt.
+                consequences.sort_by_key(|c| matches!(c, Change::StatusChanged { .. }));
+                let mut head = Vec::new();
+                if let Some(lead) = consequences.first() {
+                    head.push(clip(&lead_line(lead), MAX_LINE));
+                }
+                head.push(format!(
+                    "**Data updated**: {title} (`{story}`), version {old_version} → {new_version}"
+                ));
+                head.push(format!("File: `{}`", file_name(path)));
                 match recovered {
                     Some(Outage::Rejected) => head.push("Fixed: the earlier rejected update is resolved.".into()),
                     Some(Outage::Missing) => head.push("The file is back.".into()),
@@ -129,9 +140,16 @@ impl Notice {
                 } else {
                     head.push(counts_line(changes));
                 }
+                let mut items: Vec<(Option<String>, String)> = consequences
+                    .iter()
+                    .skip(1)
+                    .enumerate()
+                    .map(|(i, c)| ((i == 0).then(|| "**Also**".to_string()), bullet(c)))
+                    .collect();
+                items.extend(change_items(&rest));
                 Message {
                     head,
-                    items: change_items(changes),
+                    items,
                     noun: ("change", "changes"),
                     tail: vec![format!("Maintainers: {}", maintainers_text(maintainers))],
                 }
@@ -142,8 +160,8 @@ impl Notice {
                 serving_version,
                 loaded_at,
             } => Message::problems(
-                format!("**Update rejected**: `{}`", path.display()),
-                problems,
+                format!("**Update rejected**: `{}`", file_name(path)),
+                &without_folder(path, problems),
                 &format!(
                     "Still serving version {serving_version} loaded at {}.",
                     utc_text(*loaded_at)
@@ -165,16 +183,16 @@ impl Notice {
                     "New story"
                 },
                 if *claims == 1 { "" } else { "s" },
-                path.display(),
+                file_name(path),
                 moved_from
                     .as_ref()
-                    .map(|old| format!(" (was `{}`)", old.display()))
+                    .map(|old| format!(" (was `{}`)", file_name(old)))
                     .unwrap_or_default(),
                 maintainers_text(maintainers)
             )),
             Notice::NewFileRejected { path, problems } => Message::problems(
-                format!("**New data file rejected**: `{}`", path.display()),
-                problems,
+                format!("**New data file rejected**: `{}`", file_name(path)),
+                &without_folder(path, problems),
                 "Not served until it loads.",
             ),
             Notice::Missing {
@@ -184,7 +202,7 @@ impl Notice {
             } => Message::fixed(format!(
                 "**Data file missing**: `{}`. Still serving version {serving_version} loaded at {}; \
                  the file will be picked up again when it comes back.",
-                path.display(),
+                file_name(path),
                 utc_text(*loaded_at)
             )),
             Notice::Restored {
@@ -193,7 +211,7 @@ impl Notice {
                 after: Outage::Missing,
             } => Message::fixed(format!(
                 "**Data file back**: `{}`, unchanged. Still serving version {serving_version}.",
-                path.display()
+                file_name(path)
             )),
             Notice::Restored {
                 path,
@@ -201,7 +219,7 @@ impl Notice {
                 after: Outage::Rejected,
             } => Message::fixed(format!(
                 "**Fixed**: `{}` is back to the content of version {serving_version}; the rejected update is gone.",
-                path.display()
+                file_name(path)
             )),
         };
         message.fit(max_chars)
@@ -228,25 +246,280 @@ fn counts_line(changes: &Changes) -> String {
 }
 
 /// Each change as a bullet, with its group's heading in front of the group's first bullet.
-fn change_items(changes: &Changes) -> Vec<(Option<String>, String)> {
+fn change_items(changes: &[&Change]) -> Vec<(Option<String>, String)> {
     let mut previous = None;
     changes
-        .items
         .iter()
         .map(|change| {
             let kind = change.kind();
             let heading = (previous != Some(kind)).then(|| format!("**{}**", kind.heading()));
             previous = Some(kind);
-            // Added and removed things carry their own "+" / "−" marker instead of a bullet.
-            let line = change.to_string();
-            let line = if line.starts_with("+ ") || line.starts_with("− ") {
-                line
-            } else {
-                format!("• {line}")
-            };
-            (heading, line)
+            (heading, bullet(change))
         })
         .collect()
+}
+
+/// Added and removed things carry their own "+" / "−" marker instead of a bullet.
+fn bullet(change: &Change) -> String {
+    let line = change_line(change);
+    if line.starts_with("+ ") || line.starts_with("− ") {
+        line
+    } else {
+        format!("• {line}")
+    }
+}
+
+/// What a reader of the answers notices first: a disagreement that appeared or went away (a
+/// total that no longer adds up is one), or a figure newly unconfirmed or retracted.
+fn is_consequence(change: &Change) -> bool {
+    match change {
+        Change::DiscrepancyAppeared(_) | Change::DiscrepancyResolved(_) => true,
+        Change::StatusChanged { new, .. } => {
+            new.status.starts_with("unconfirmed") || new.status.starts_with("retracted")
+        }
+        _ => false,
+    }
+}
+
+/// The first line of a notice whose change has consequences.
+fn lead_line(change: &Change) -> String {
+    match change {
+        Change::DiscrepancyAppeared(h) => format!("**New discrepancy**: {h}"),
+        Change::DiscrepancyResolved(h) => format!("**Discrepancy resolved**: {h}"),
+        other => format!("**Status**: {}", change_line(other)),
+    }
+}
+
+/// The file's name as the desk knows it: data folders are flat, so the name within the folder
+/// is the file name. Server paths are no business of a Discord channel.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Problems as `name:line:col: message`, without the folder in front.
+fn without_folder(path: &Path, problems: &[String]) -> Vec<String> {
+    let full = path.display().to_string();
+    let name = file_name(path);
+    problems
+        .iter()
+        .map(|p| match p.strip_prefix(&full) {
+            Some(rest) => format!("{name}{rest}"),
+            None => p.replace(&full, &name),
+        })
+        .collect()
+}
+
+/// One change as one line of a notice.
+pub fn change_line(change: &Change) -> String {
+    ChangeLine(change).to_string()
+}
+
+/// Every change as one line, in order.
+pub fn change_lines(changes: &Changes) -> Vec<String> {
+    changes.items.iter().map(change_line).collect()
+}
+
+struct ChangeLine<'a>(&'a Change);
+
+/// "350 people", "15–20%".
+fn figure_with_unit(claim: &ClaimView) -> String {
+    with_unit(&claim.figure, &claim.unit)
+}
+
+fn with_unit(figure: &str, unit: &str) -> String {
+    if unit == "%" {
+        format!("{figure}%")
+    } else {
+        format!("{figure} {unit}")
+    }
+}
+
+/// `new (was old)` when it changed, else `new`.
+fn was(old: &str, new: &str) -> String {
+    if old == new {
+        new.to_string()
+    } else {
+        format!("{new} (was {old})")
+    }
+}
+
+fn was_optional(label: &str, old: &Option<String>, new: &Option<String>) -> Option<String> {
+    match (old, new) {
+        _ if old == new => None,
+        (_, Some(new)) => Some(format!("{label} {}", was(old.as_deref().unwrap_or("none"), new))),
+        (Some(old), None) => Some(format!("{label} removed (was {old})")),
+        (None, None) => None,
+    }
+}
+
+/// One line per change. Claims read "id: figure — who; what, when · source".
+impl fmt::Display for ChangeLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Change::ClaimAdded(c) => {
+                write!(
+                    f,
+                    "+ {}: {} — {}; {}, {}",
+                    c.id,
+                    figure_with_unit(c),
+                    c.claimants,
+                    c.quantity,
+                    c.scope
+                )?;
+                if c.status != "current" {
+                    write!(f, " ({})", c.status)?;
+                }
+                if let Some(citation) = &c.citation {
+                    write!(f, " · {citation}")?;
+                }
+                Ok(())
+            }
+            Change::ClaimRemoved(c) => write!(
+                f,
+                "− {}: {} — {}; {}, {}",
+                c.id,
+                figure_with_unit(c),
+                c.claimants,
+                c.quantity,
+                c.scope
+            ),
+            Change::ClaimChanged { old, new } => {
+                let figure = if old.unit == new.unit {
+                    if old.figure == new.figure {
+                        figure_with_unit(new)
+                    } else {
+                        with_unit(&format!("{} → {}", old.figure, new.figure), &new.unit)
+                    }
+                } else {
+                    format!("{} → {}", figure_with_unit(old), figure_with_unit(new))
+                };
+                write!(
+                    f,
+                    "{}: {} — {}; {}, {}",
+                    new.id,
+                    figure,
+                    was(&old.claimants, &new.claimants),
+                    was(&old.quantity, &new.quantity),
+                    was(&old.scope, &new.scope)
+                )?;
+                if old.said != new.said {
+                    write!(f, "; said {}", was(&old.said, &new.said))?;
+                }
+                let optional = [
+                    was_optional("event date", &old.event_date, &new.event_date),
+                    was_optional("wording", &old.wording, &new.wording),
+                    (old.notes != new.notes).then(|| "notes changed".to_string()),
+                ];
+                for part in optional.into_iter().flatten() {
+                    write!(f, "; {part}")?;
+                }
+                if let Some(citation) = &new.citation {
+                    write!(f, " · {citation}")?;
+                }
+                Ok(())
+            }
+            Change::StatusChanged { old, new } => write!(
+                f,
+                "{} ({} — {}): now {} (was {})",
+                new.id,
+                figure_with_unit(new),
+                new.claimants,
+                new.status,
+                old.status
+            ),
+            Change::CitationsChanged {
+                claim,
+                added,
+                removed,
+                now,
+            } => {
+                let mut parts = Vec::new();
+                if *added > 0 {
+                    parts.push(format!("{added} citation{} added", plural(*added)));
+                }
+                if *removed > 0 {
+                    parts.push(format!("{removed} citation{} removed", plural(*removed)));
+                }
+                write!(f, "{claim}: {} (now {now})", parts.join(", "))
+            }
+            Change::CharacterisationAdded(c) => {
+                write!(f, "+ {} ({}): {} — “{}”", c.id, c.topic, c.claimants, c.stance)
+            }
+            Change::CharacterisationRemoved(c) => {
+                write!(f, "− {} ({}): {} — “{}”", c.id, c.topic, c.claimants, c.stance)
+            }
+            Change::CharacterisationChanged { old, new } => {
+                write!(
+                    f,
+                    "{} ({}): {} — “{}”",
+                    new.id,
+                    new.topic,
+                    was(&old.claimants, &new.claimants),
+                    new.stance
+                )?;
+                if old.stance != new.stance {
+                    write!(f, " (was “{}”)", old.stance)?;
+                }
+                if old.said != new.said {
+                    write!(f, "; said {}", was(&old.said, &new.said))?;
+                }
+                if old.status != new.status {
+                    write!(f, "; now {} (was {})", new.status, old.status)?;
+                }
+                if old.summary != new.summary {
+                    write!(f, "; summary changed")?;
+                }
+                let added = new
+                    .citation_urls
+                    .iter()
+                    .filter(|u| !old.citation_urls.contains(u))
+                    .count();
+                let removed = old
+                    .citation_urls
+                    .iter()
+                    .filter(|u| !new.citation_urls.contains(u))
+                    .count();
+                if added + removed > 0 {
+                    write!(f, "; citations +{added} −{removed}")?;
+                }
+                Ok(())
+            }
+            Change::DiscrepancyAppeared(h) => write!(f, "new: {h}"),
+            Change::DiscrepancyResolved(h) => write!(f, "resolved: {h}"),
+            Change::DiscrepancyChanged { old, new } => write!(f, "changed: {new} (was {old})"),
+            Change::StoryField { field, old, new } => {
+                let show = |s: &str| {
+                    if s.is_empty() {
+                        "none".to_string()
+                    } else {
+                        s.to_string()
+                    }
+                };
+                if *field == "description" {
+                    write!(f, "description changed")
+                } else {
+                    write!(f, "{field}: {} → {}", show(old), show(new))
+                }
+            }
+            Change::ReferenceAdded { kind, id, name } => write!(f, "+ {kind} {id} ({name})"),
+            Change::ReferenceRemoved { kind, id, name } => write!(f, "− {kind} {id} ({name})"),
+            Change::ReferenceChanged {
+                kind,
+                id,
+                field,
+                old,
+                new,
+            } => write!(f, "{kind} {id}: {field} {old} → {new}"),
+            Change::EditorialNotes { added, removed } => {
+                write!(f, "editorial notes: {added} added, {removed} removed")
+            }
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// A message in three parts: `head` and `tail` always show; `items` show while they fit.
@@ -318,7 +591,9 @@ fn width(s: &str) -> usize {
     s.encode_utf16().count()
 }
 
-/// `s` cut to at most `max` code units, ending in "…" when cut.
+/// `s` cut to at most `max` code units, ending in "…" when cut. A link (`<https://…>`) is never
+/// cut: a cut link is a dead link, so one that does not fit is left out whole, with the source's
+/// name before it.
 fn clip(s: &str, max: usize) -> String {
     if width(s) <= max {
         return s.to_string();
@@ -331,6 +606,19 @@ fn clip(s: &str, max: usize) -> String {
         }
         used += c.len_utf16();
         out.push(c);
+    }
+    // A source (from the " · " that introduces it to the link's `>`) that the cut falls in.
+    let cut_source = s.match_indices("<http").find_map(|(open, _)| {
+        let end = s[open..].find('>').map_or(s.len(), |e| open + e + 1);
+        let start = s[..open].rfind(" · ").unwrap_or(open);
+        (start < out.len() && out.len() < end).then_some(start)
+    });
+    if let Some(start) = cut_source {
+        out.truncate(start);
+        out.push_str(" · source left out");
+        if width(&out) + 1 > max {
+            out.truncate(start);
+        }
     }
     if max > 0 {
         out.push('…');
@@ -393,6 +681,13 @@ mod tests {
         assert_eq!(clip("abc", 3), "abc");
         assert_eq!(clip("😀😀😀", 4), "😀…");
         assert_eq!(clip("abc", 0), "");
+    }
+
+    #[test]
+    fn never_cuts_a_link() {
+        let line = "T-001: 12 → 13 boats · The Gull <https://example.org/a/very/long/path>";
+        assert_eq!(clip(line, 50), "T-001: 12 → 13 boats · source left out…");
+        assert_eq!(clip(line, 30), "T-001: 12 → 13 boats…");
     }
 
     #[test]

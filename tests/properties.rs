@@ -707,3 +707,62 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the checker accepts in ids and names
+
+/// Characters editors paste by accident, or that attackers choose: controls, invisible and
+/// direction characters, Cyrillic and Greek look-alikes, Markdown, and plain letters.
+fn tricky_text() -> impl Strategy<Value = String> {
+    let chars = prop::sample::select(vec![
+        'a', 'c', 'e', 'o', 'p', 'x', 'l', '1', 'I', '0', 'O', '-', '_', '.', ':', ' ', '`', '*', '[', ']', '\u{0430}',
+        '\u{0441}', '\u{0435}', '\u{043E}', '\u{0440}', '\u{0445}', '\u{03BF}', '\u{200B}', '\u{200D}', '\u{FEFF}',
+        '\u{202E}', '\u{2066}', '\u{00AD}', '\u{1B}', '\u{7}', '\u{0}', '\n', '\r', '\t', '\u{85}',
+    ]);
+    prop::collection::vec(chars, 1..5).prop_map(|cs| cs.into_iter().collect())
+}
+
+/// A TOML basic string holding exactly `text` (every character escaped as \uXXXX).
+fn toml_string(text: &str) -> String {
+    let escaped: String = text.chars().map(|c| format!("\\U{:08X}", c as u32)).collect();
+    format!("\"{escaped}\"")
+}
+
+fn two_claimants(id_a: &str, name_a: &str, id_b: &str, name_b: &str, alias: &str) -> String {
+    format!(
+        "[story]\nid = \"s\"\ntitle = \"t\"\nperiod = {{ from = 2030-01-01, to = 2030-12-31 }}\nlast_reviewed = 2031-01-01\n\n\
+         [[side]]\nid = \"a\"\nname = \"A\"\n\n\
+         [[claimant]]\nid = {}\nname = {}\nside = \"a\"\naliases = [{}]\n\n\
+         [[claimant]]\nid = {}\nname = {}\nside = \"a\"\n",
+        toml_string(id_a),
+        toml_string(name_a),
+        toml_string(alias),
+        toml_string(id_b),
+        toml_string(name_b),
+    )
+}
+
+fn skeleton(text: &str) -> String {
+    unicode_security::confusable_detection::skeleton(text).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+
+    #[test]
+    fn accepted_ids_and_names_hold_no_control_characters_and_never_read_alike(
+        id_a in tricky_text(), name_a in tricky_text(), id_b in tricky_text(), name_b in tricky_text(),
+        alias in tricky_text(),
+    ) {
+        let text = two_claimants(&id_a, &name_a, &id_b, &name_b, &alias);
+        if let Ok(data) = Dataset::from_bytes(text.as_bytes(), Path::new("p.toml")) {
+            for c in &data.claimants {
+                for s in std::iter::once(&c.id).chain([&c.name]).chain(&c.aliases) {
+                    prop_assert!(!s.chars().any(char::is_control), "accepted {s:?}");
+                }
+            }
+            let (a, b) = (&data.claimants[0].id, &data.claimants[1].id);
+            prop_assert_ne!(skeleton(a), skeleton(b), "accepted {:?} and {:?}", a, b);
+        }
+    }
+}

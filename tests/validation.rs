@@ -269,7 +269,7 @@ fn wrong_type() {
         edit("value = 100\n", "value = \"100\"\n"),
         52,
         9,
-        &["invalid type: string \"100\", expected i64"],
+        &["numbers take no quotes: write 100"],
     );
 }
 
@@ -279,7 +279,7 @@ fn value_too_large_for_i64() {
         edit("value = 100\n", "value = 99999999999999999999\n"),
         52,
         9,
-        &["invalid type", "expected i64"],
+        &["99999999999999999999 is too large for a figure"],
     );
 }
 
@@ -814,7 +814,7 @@ fn unknown_side_kind() {
         edit("name = \"North\"\n", "name = \"North\"\nkind = \"partey\"\n"),
         10,
         8,
-        &["unknown side kind `partey`; expected `party` or `outlet`"],
+        &["unknown side kind `partey`; did you mean `party`? (expected `party` or `outlet`)"],
     );
 }
 
@@ -936,14 +936,16 @@ fn cli_check_reports_problems_as_path_line_col() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     let p = path.display();
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 2, "{stderr}");
+    assert_eq!(lines.len(), 5, "{stderr}");
     // The list of expected keys in between follows the model; the rest is fixed.
     assert!(
         lines[0].starts_with(&format!("{p}:50:1: unknown field `clamants`, expected one of `id`, ")),
         "{stderr}"
     );
     assert!(lines[0].ends_with("`citation`; did you mean `claimants`?"), "{stderr}");
-    assert_eq!(lines[1], format!("{p}: 1 problem(s)"));
+    // The line, with a caret under the column.
+    assert_eq!(lines[1..4], ["   |", "50 | clamants = [\"north-office\"]", "   | ^"]);
+    assert_eq!(lines[4], format!("{p}: 1 problem"));
     assert!(output.stdout.is_empty());
 
     // Several problems: one line each, in file order, then the count.
@@ -959,8 +961,14 @@ fn cli_check_reports_problems_as_path_line_col() {
         stderr.lines().collect::<Vec<_>>(),
         [
             format!("{p}:3:9: empty title"),
+            "  |".to_string(),
+            "3 | title = \"\"".to_string(),
+            "  |         ^".to_string(),
             format!("{p}:52:9: negative value -1: figures are counts"),
-            format!("{p}: 2 problem(s)"),
+            "   |".to_string(),
+            "52 | value = -1".to_string(),
+            "   |         ^".to_string(),
+            format!("{p}: 2 problems"),
         ],
         "{stderr}"
     );
@@ -1049,7 +1057,7 @@ fn ids_that_read_alike_and_claims_across_sides_are_refused() {
     assert_eq!(
         err.problems(),
         [
-            "s.toml:21:6: id `c_1` of claimant `c_1` reads the same as a name of claimant `c-1`: lookups could not tell them apart",
+            "s.toml:21:6: claimant id `c_1` reads like `c-1` (line 16): readers and lookups could not tell them apart",
             "s.toml:43:13: claimants `c-1` and `d` speak for different sides; record each side's statement as a claim of its own",
         ]
     );
@@ -1065,5 +1073,288 @@ fn a_period_end_that_is_not_a_date_is_reported_once() {
     assert_eq!(
         err.problems(),
         ["s.toml:4:36: expected a date like 2025-06-16, found `2030-12-31T00:00:00`"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editors' mistakes, in their words (issue 11)
+
+/// The one message of a file with exactly one problem, as `line:col: message`.
+#[track_caller]
+fn only_problem(text: impl AsRef<[u8]>) -> String {
+    let problems = problems_of(text);
+    assert_eq!(problems.len(), 1, "expected one problem, got:{}", listing(&problems));
+    let p = &problems[0];
+    format!("{}:{}: {}", p.line, p.col, p.message)
+}
+
+#[test]
+fn numbers_written_as_text_or_with_spaces() {
+    assert_eq!(
+        only_problem(edit("value = 100\n", "value = \"1,246\"\n")),
+        "52:9: numbers take no quotes: write 1246"
+    );
+    assert_eq!(
+        only_problem(edit("value = 100\n", "value = 12 45\n")),
+        "52:9: numbers take no spaces: write 1245"
+    );
+    assert_eq!(
+        only_problem(edit("value = 100\n", "value = \"many\"\n")),
+        "52:9: expected a whole number like 1245, found the text \"many\""
+    );
+}
+
+#[test]
+fn dates_written_as_text() {
+    assert_eq!(
+        only_problem(edit(
+            "said = 2030-01-10\nvalue = 100",
+            "said = \"16 June 2025\"\nvalue = 100"
+        )),
+        "51:8: dates are written 2025-06-16, without quotes"
+    );
+    assert_eq!(
+        only_problem(edit("said = 2030-01-10\nvalue = 100", "said = \"soon\"\nvalue = 100")),
+        "51:8: dates are written like 2025-06-16, without quotes"
+    );
+}
+
+#[test]
+fn a_repeated_key_is_named_with_where_it_was_first_set() {
+    assert_eq!(
+        only_problem(edit("value = 100\n", "value = 100\nvalue = 101\n")),
+        "53:1: `value` is set twice in this table; first set on line 52"
+    );
+}
+
+#[test]
+fn deep_nesting_is_explained_without_jargon() {
+    let deep = format!("x = {}{}\n", "[".repeat(200), "]".repeat(200));
+    let message = only_problem(format!("{deep}{BASE}"));
+    assert!(
+        message
+            .ends_with(": lists or tables are nested too deeply here; a data file never nests more than a few levels"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_alias_or_a_name_where_an_id_goes() {
+    assert_eq!(
+        only_problem(edit(
+            "stage = \"day-one\"\nclaimants = [\"north-office\"]",
+            "stage = \"first day\"\nclaimants = [\"north-office\"]"
+        )),
+        "49:9: `first day` is an alias of the stage `day-one`; use the id"
+    );
+    assert_eq!(
+        only_problem(edit(
+            "claimants = [\"south-office\"]\nsaid = 2030-01-10",
+            "claimants = [\"the South Office\"]\nsaid = 2030-01-10"
+        )),
+        "61:14: `the South Office` is the name of the claimant `south-office`; use the id"
+    );
+}
+
+#[test]
+fn closed_vocabularies_suggest_what_editors_mean() {
+    let q = |word: &str| only_problem(edit("value = 100\n", &format!("value = 100\nqualifier = \"{word}\"\n")));
+    let expected =
+        "(expected one of `exact`, `more than`, `at least`, `about`, `nearly`, `up to`, `fewer than`, `range`)";
+    assert_eq!(
+        q("over"),
+        format!("53:13: unknown qualifier `over`; did you mean `more than`? {expected}")
+    );
+    assert_eq!(
+        q("approximately"),
+        format!("53:13: unknown qualifier `approximately`; did you mean `about`? {expected}")
+    );
+    assert_eq!(
+        only_problem(edit("value = 100\n", "value = 100\nstatus = \"disputed\"\n")),
+        "53:10: unknown status `disputed`; did you mean `unconfirmed`? (expected current, unconfirmed, superseded or retracted)"
+    );
+    assert_eq!(
+        only_problem(edit(
+            "date = 2030-01-11\n",
+            "date = 2030-01-11\nprecision = \"period\"\n"
+        )),
+        "45:13: unknown precision `period`; did you mean `window`? (expected `day`, `month` or `window`)"
+    );
+}
+
+#[test]
+fn a_figure_its_own_words_contradict_is_a_warning() {
+    let text = edit(
+        "value = 100\n",
+        "value = 1246\nwording = \"Another 1,245 people evacuated\"\n",
+    );
+    let data = Dataset::from_bytes(text.as_bytes(), Path::new("w.toml")).expect("warnings do not stop loading");
+    let warnings: Vec<String> = data.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["w.toml:52:9: value 1,246 disagrees with its wording, which says 1,245; check the figure against the source"]
+    );
+    // Number words, quotes, qualifiers and dates: no warning when one stated number fits.
+    for (value, words) in [
+        (
+            "value = 6000\nqualifier = \"more than\"",
+            "wording = \"more than six thousand\"",
+        ),
+        (
+            "value = 1200\nqualifier = \"about\"",
+            "wording = \"on 16 June, some 1,250 people\"",
+        ),
+        (
+            "value = 20\nqualifier = \"range\"\nhigh = 25",
+            "wording = \"between 22 and 30\"",
+        ),
+        ("value = 100", "wording = \"said on 16 June 2030\""),
+    ] {
+        let text = edit("value = 100\n", &format!("{value}\n{words}\n"));
+        let data = Dataset::from_bytes(text.as_bytes(), Path::new("w.toml")).expect("valid");
+        assert!(data.warnings.is_empty(), "{value} / {words}: {:?}", data.warnings);
+    }
+    let text = edit(
+        "url = \"https://example.org/c1\"\n",
+        "url = \"https://example.org/c1\"\nquote = \"ninety people left\"\n",
+    );
+    let data = Dataset::from_bytes(text.as_bytes(), Path::new("w.toml")).expect("valid");
+    assert_eq!(
+        data.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["w.toml:52:9: value 100 disagrees with its quote, which says 90; check the figure against the source"]
+    );
+}
+
+#[test]
+fn ids_that_read_alike_after_skeletons_and_invisible_characters() {
+    // Cyrillic `о` (U+043E) in the second claimant's id.
+    assert_eq!(
+        only_problem(
+            edit("id = \"south-office\"", "id = \"north-\u{043E}ffice\"")
+                .replace("[\"south-office\"]", "[\"north-\u{043E}ffice\"]")
+        ),
+        "21:6: claimant id `north-\u{043E}ffice` reads like `north-office` (line 16): readers and lookups could not tell them apart"
+    );
+    // A zero-width space is not a letter: refused in an id, and ignored when names are compared.
+    assert_eq!(
+        only_problem(
+            edit("id = \"gazette\"", "id = \"gaz\u{200B}ette\"")
+                .replace("outlet = \"gazette\"", "outlet = \"gaz\u{200B}ette\"")
+        ),
+        "26:6: id `gaz\\u{200b}ette` contains U+200B; ids may contain only letters, digits and `-`, `_`, `.`, `:`"
+    );
+    assert_eq!(
+        only_problem(edit(
+            "name = \"the South Office\"",
+            "name = \"the North\u{200B} Office\""
+        )),
+        "22:8: name `the North\\u{200b} Office` of claimant `south-office` reads the same as a name of claimant `north-office`: lookups could not tell them apart"
+    );
+    assert_eq!(
+        only_problem(edit("name = \"The Gazette\"", "name = \"\u{200B}\"")),
+        "27:8: empty name: it holds only invisible characters"
+    );
+    assert_eq!(
+        only_problem(edit("id = \"day-two\"", "id = \"day`two`\"")),
+        "42:6: id `day`two`` contains ```; ids may contain only letters, digits and `-`, `_`, `.`, `:`"
+    );
+}
+
+#[test]
+fn control_characters_and_line_breaks() {
+    assert_eq!(
+        only_problem(edit("name = \"The Gazette\"", "name = \"The \\u001b[31mGazette\"")),
+        "27:8: `name` holds the control character U+001B; remove it"
+    );
+    assert_eq!(
+        only_problem(edit("name = \"The Gazette\"", "name = \"The\\nGazette\"")),
+        "27:8: `name` holds a line break; write it on one line (line breaks are allowed only in `description`, `summary`, `notes`, `quote`)"
+    );
+    assert_eq!(
+        only_problem(edit(
+            "text = \"The offices count differently.\"",
+            "text = \"The offices \\u202Ecount\""
+        )),
+        "70:8: `text` holds the direction control U+202E, which reorders the text readers see; remove it"
+    );
+    // Prose may hold line breaks.
+    let text = edit(
+        "summary = \"The North Office says it counted.\"",
+        "summary = \"\"\"The North Office\nsays it counted.\"\"\"",
+    );
+    assert!(Dataset::from_bytes(text.as_bytes(), Path::new("ok.toml")).is_ok());
+}
+
+#[test]
+fn problems_show_their_line_with_a_caret() {
+    let text = edit("value = 100\n", "value = \"1,246\"\n");
+    let problem = &problems_of(&text)[0];
+    assert_eq!(
+        problem.with_excerpt(&text),
+        "bad.toml:52:9: numbers take no quotes: write 1246\n   |\n52 | value = \"1,246\"\n   |         ^"
+    );
+}
+
+#[test]
+fn cli_check_strict_refuses_warnings_and_names_duplicate_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.toml");
+    std::fs::write(
+        &a,
+        edit("value = 100\n", "value = 1246\nwording = \"Another 1,245 people\"\n"),
+    )
+    .unwrap();
+    let output = figures_bot().arg("check").arg(&a).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let warning = format!(
+        "{}:52:9: warning: value 1,246 disagrees with its wording, which says 1,245; check the figure against the source\n   |\n52 | value = 1246\n   |         ^\n",
+        a.display()
+    );
+    assert_eq!(stderr, warning);
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .ends_with("(1 warning; `check --strict` refuses them)\n")
+    );
+
+    let output = figures_bot().args(["check", "--strict"]).arg(&a).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        format!("{warning}{}: 1 problem\n", a.display())
+    );
+
+    // Two files with one story id: the second is refused with both positions.
+    let b = dir.path().join("b.toml");
+    std::fs::write(&a, BASE).unwrap();
+    std::fs::write(&b, format!("# a copy\n{BASE}")).unwrap();
+    let output = figures_bot().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        format!(
+            "{b}:3:6: story `test-story` is already in {a}:2:6; each story must have one file\n  |\n3 | id = \"test-story\"\n  |      ^\n{b}: 1 problem\n",
+            a = a.display(),
+            b = b.display()
+        )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn cli_check_names_each_folder_entry_it_skips() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.toml"), BASE).unwrap();
+    std::fs::create_dir(dir.path().join("folder.toml")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("gone"), dir.path().join("dangling.toml")).unwrap();
+    let output = figures_bot().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let d = dir.path().display();
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        format!(
+            "{d}/dangling.toml: skipped: a link to nothing (its target is missing)\n{d}/folder.toml: skipped: a folder, not a data file\n"
+        )
     );
 }

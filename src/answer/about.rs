@@ -53,7 +53,11 @@ pub fn answer(data: &Dataset) -> Reply {
         ),
         format!(
             "File: {} ({} bytes), version {}",
-            data.source.path.display(),
+            // The name only: the server's folders are no business of a Discord channel.
+            data.source.path.file_name().map_or_else(
+                || data.source.path.display().to_string(),
+                |n| n.to_string_lossy().into_owned()
+            ),
             data.source.bytes,
             data.source.version
         ),

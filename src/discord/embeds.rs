@@ -9,8 +9,8 @@ use serenity::all::{
 };
 
 use crate::answer::{Entry, Reply};
-use crate::render::escape_markdown;
 use crate::render::markdown::citation_text;
+use crate::render::{code_span, escape_markdown};
 
 /// Discord's documented limits on a message.
 pub mod limits {
@@ -223,7 +223,7 @@ fn entry_field(entry: &Entry, max_sources: usize) -> (String, String) {
     }
     let mut value = String::new();
     // The claim id first: long notes may be cut, the id must not be.
-    let mut details: Vec<String> = entry.claim_id.iter().map(|id| format!("`{id}`")).collect();
+    let mut details: Vec<String> = entry.claim_id.iter().map(|id| code_span(id)).collect();
     details.extend(entry.details.iter().map(|d| escape_markdown(d)));
     if !details.is_empty() {
         value.push_str(&truncate(&details.join(" · "), limits::FIELD_VALUE / 2));

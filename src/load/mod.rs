@@ -3,15 +3,21 @@
 //!
 //! * this file: reading the bytes (regular files only) and parsing them;
 //! * [`resolve`]: ids indexed and references followed into a [`Dataset`];
-//! * [`rules`]: what each value must be.
+//! * [`rules`]: what each value must be;
+//! * [`text`]: what any string may hold, and when two ids or names read alike.
 
 mod resolve;
 mod rules;
+mod text;
+mod wording;
+
+pub(crate) use text::{cased_lookalike_key, code_point, lookalike_key, visible};
 
 use resolve::Resolver;
 
 use std::path::Path;
 
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::dataset::{self as ds, Dataset};
@@ -50,15 +56,21 @@ impl Dataset {
                 ]));
             }
         };
-        let file: model::File =
-            toml::from_str(text).map_err(|e| LoadError::Invalid(vec![toml_problem(path, text, &e)]))?;
+        let syntax_error = |e: toml::de::Error| LoadError::Invalid(vec![toml_problem(path, text, &e)]);
+        // Parsed once into a tree, so that every string can be checked whatever its key.
+        let tree = toml::de::DeTable::parse(text).map_err(syntax_error)?;
+        let locator = Locator::new(path, text);
+        let string_problems = text::check_strings(&locator, &tree);
+        let file = model::File::deserialize(toml::de::Deserializer::from(tree)).map_err(syntax_error)?;
         let source = ds::Source {
             path: path.to_path_buf(),
             checksum,
             bytes: bytes.len(),
             version: 1,
         };
-        Resolver::new(Locator::new(path, text)).resolve(file, source)
+        let mut resolver = Resolver::new(locator);
+        resolver.problems = string_problems;
+        resolver.resolve(file, source)
     }
 }
 

@@ -17,6 +17,28 @@ use crate::suggest::closest;
 pub(super) struct Index<'f> {
     pub(super) kind: &'static str,
     pub(super) ids: HashMap<&'f str, usize>,
+    /// Names and aliases (normalised) → the id they belong to and what they are ("an alias"),
+    /// to tell an editor who wrote one where an id goes which id to write.
+    pub(super) names: HashMap<String, (&'f str, &'static str)>,
+}
+
+impl<'f> Index<'f> {
+    /// Adds the names and aliases of each thing, given with its id.
+    pub(super) fn with_names<'n>(
+        mut self,
+        items: impl Iterator<Item = (&'f Spanned<String>, &'n Spanned<String>, &'n [Spanned<String>])>,
+    ) -> Self {
+        for (id, name, aliases) in items {
+            let id = id.get_ref().as_str();
+            for alias in aliases {
+                let key = crate::suggest::normalise(alias.get_ref());
+                self.names.entry(key).or_insert((id, "an alias"));
+            }
+            let key = crate::suggest::normalise(name.get_ref());
+            self.names.entry(key).or_insert((id, "the name"));
+        }
+        self
+    }
 }
 
 impl Index<'_> {
@@ -28,6 +50,8 @@ impl Index<'_> {
 pub(super) struct Resolver<'a> {
     pub(super) locator: Locator<'a>,
     pub(super) problems: Vec<Problem>,
+    /// Doubts that do not stop loading (`check --strict` makes them errors).
+    pub(super) warnings: Vec<Problem>,
     pub(super) period: Option<(Date, Date)>,
 }
 
@@ -36,6 +60,7 @@ impl<'a> Resolver<'a> {
         Resolver {
             locator,
             problems: Vec::new(),
+            warnings: Vec::new(),
             period: None,
         }
     }
@@ -45,15 +70,32 @@ impl<'a> Resolver<'a> {
         self.problems.push(problem);
     }
 
+    pub(super) fn warn(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let problem = self.locator.problem(span, message.into());
+        self.warnings.push(problem);
+    }
+
     pub(super) fn resolve(mut self, file: model::File, source: ds::Source) -> Result<Dataset, LoadError> {
         let story = self.story(&file.story);
-        let sides_ix = self.index("side", file.sides.iter().map(|s| &s.id));
-        let claimants_ix = self.index("claimant", file.claimants.iter().map(|c| &c.id));
-        let outlets_ix = self.index("outlet", file.outlets.iter().map(|o| &o.id));
-        let quantities_ix = self.index("quantity", file.quantities.iter().map(|q| &q.id));
-        let stages_ix = self.index("stage", file.stages.iter().map(|s| &s.id));
+        let sides_ix = self
+            .index("side", file.sides.iter().map(|s| &s.id))
+            .with_names(file.sides.iter().map(|s| (&s.id, &s.name, &s.aliases[..])));
+        let claimants_ix = self
+            .index("claimant", file.claimants.iter().map(|c| &c.id))
+            .with_names(file.claimants.iter().map(|c| (&c.id, &c.name, &c.aliases[..])));
+        let outlets_ix = self
+            .index("outlet", file.outlets.iter().map(|o| &o.id))
+            .with_names(file.outlets.iter().map(|o| (&o.id, &o.name, &o.aliases[..])));
+        let quantities_ix = self
+            .index("quantity", file.quantities.iter().map(|q| &q.id))
+            .with_names(file.quantities.iter().map(|q| (&q.id, &q.label, &q.aliases[..])));
+        let stages_ix = self
+            .index("stage", file.stages.iter().map(|s| &s.id))
+            .with_names(file.stages.iter().map(|s| (&s.id, &s.name, &s.aliases[..])));
         let claims_ix = self.index("claim", file.claims.iter().map(|c| &c.id));
-        let topics_ix = self.index("topic", file.topics.iter().map(|t| &t.id));
+        let topics_ix = self
+            .index("topic", file.topics.iter().map(|t| &t.id))
+            .with_names(file.topics.iter().map(|t| (&t.id, &t.question, &t.aliases[..])));
         let chars_ix = self.index("characterisation", file.characterisations.iter().map(|c| &c.id));
 
         let primary_quantity = file
@@ -149,6 +191,7 @@ impl<'a> Resolver<'a> {
             .map(|c| {
                 let scope = self.scope(c, &stages_ix);
                 let figure = self.figure(c);
+                self.figure_matches_words(c);
                 let said = self.said(&c.said, c.said_precision.as_ref());
                 if let (Some(event), None) = (&c.event_date, &c.stage) {
                     self.error(
@@ -255,6 +298,7 @@ impl<'a> Resolver<'a> {
             editorial_notes,
             breakdowns,
             source,
+            warnings: std::mem::take(&mut self.warnings),
             derived: ds::Derived::default(),
         };
         let mut dataset = remap_stages(dataset, &file.stages);
@@ -276,9 +320,11 @@ impl<'a> Resolver<'a> {
         }
         // A broken period would make every date "outside" it: check against it only when sound.
         self.period = (both_dates && from <= to).then_some((from, to));
+        let at = self.locator.problem(s.id.span(), String::new());
         ds::Story {
             keys: ds::Keys::new(s.id.get_ref(), s.title.get_ref(), &[]),
             id: s.id.get_ref().clone(),
+            id_at: (at.line, at.col),
             title: self.text("title", &s.title),
             description: s.description.clone(),
             period: (from, to),
@@ -296,8 +342,18 @@ impl<'a> Resolver<'a> {
     ) -> Index<'f> {
         let ids: Vec<&Spanned<String>> = ids.collect();
         let mut map: HashMap<&str, usize> = HashMap::with_capacity(ids.len());
+        let mut lookalikes: HashMap<String, usize> = HashMap::with_capacity(ids.len());
         for (i, id) in ids.iter().enumerate() {
             self.id(id);
+            let keys = [
+                super::lookalike_key(id.get_ref()),
+                format!("cased {}", super::cased_lookalike_key(id.get_ref())),
+            ];
+            let first_alike = keys
+                .map(|k| *lookalikes.entry(k).or_insert(i))
+                .into_iter()
+                .min()
+                .unwrap_or(i);
             if let Some(&first) = map.get(id.get_ref().as_str()) {
                 // The first definition's line is only worked out for a duplicate.
                 let line = self.locator.problem(ids[first].span(), String::new()).line;
@@ -306,15 +362,40 @@ impl<'a> Resolver<'a> {
                     format!("duplicate {kind} id `{}` (first defined on line {line})", id.get_ref()),
                 );
             } else {
+                if first_alike != i {
+                    let line = self.locator.problem(ids[first_alike].span(), String::new()).line;
+                    self.error(
+                        id.span(),
+                        format!(
+                            "{kind} id `{}` reads like `{}` (line {line}): readers and lookups could not tell them apart",
+                            id.get_ref().escape_debug(),
+                            ids[first_alike].get_ref()
+                        ),
+                    );
+                }
                 map.insert(id.get_ref().as_str(), i);
             }
         }
-        Index { kind, ids: map }
+        Index {
+            kind,
+            ids: map,
+            names: HashMap::new(),
+        }
     }
 
     pub(super) fn reference(&mut self, index: &Index, name: &Spanned<String>) -> Option<usize> {
         let found = index.get(name.get_ref());
-        if found.is_none() {
+        let named = index.names.get(&crate::suggest::normalise(name.get_ref()));
+        if let (None, Some((id, what))) = (found, named) {
+            self.error(
+                name.span(),
+                format!(
+                    "`{}` is {what} of the {} `{id}`; use the id",
+                    name.get_ref(),
+                    index.kind
+                ),
+            );
+        } else if found.is_none() {
             let suggestions = closest(name.get_ref(), index.ids.keys().copied());
             let hint = suggestions
                 .first()

@@ -105,12 +105,30 @@ impl Resolver<'_> {
 
     pub(super) fn id(&mut self, id: &Spanned<String>) {
         let text = id.get_ref();
+        let odd = text.chars().find(|&c| !(c.is_alphanumeric() || "-_.:".contains(c)));
         if text.trim().is_empty() {
             self.error(id.span(), "empty id");
         } else if text.chars().any(char::is_whitespace) {
             self.error(
                 id.span(),
-                format!("id `{text}` contains white space; use `-` between words"),
+                format!(
+                    "id `{}` contains white space; use `-` between words",
+                    text.escape_debug()
+                ),
+            );
+        } else if let Some(c) = odd {
+            // Ids reach Markdown, URLs and Discord choice values: plain characters only.
+            let shown = if c.is_control() || super::text::is_invisible(c) {
+                super::code_point(c)
+            } else {
+                format!("`{c}`")
+            };
+            self.error(
+                id.span(),
+                format!(
+                    "id `{}` contains {shown}; ids may contain only letters, digits and `-`, `_`, `.`, `:`",
+                    text.escape_debug()
+                ),
             );
         } else if text.len() > MAX_ID_LEN {
             self.error(
@@ -123,6 +141,11 @@ impl Resolver<'_> {
     pub(super) fn text(&mut self, what: &str, value: &Spanned<String>) -> String {
         if value.get_ref().trim().is_empty() {
             self.error(value.span(), format!("empty {what}"));
+        } else if super::visible(value.get_ref()).trim().is_empty() {
+            self.error(
+                value.span(),
+                format!("empty {what}: it holds only invisible characters"),
+            );
         }
         value.get_ref().clone()
     }
@@ -137,40 +160,43 @@ impl Resolver<'_> {
         kind: &str,
         items: impl Iterator<Item = (&'f Spanned<String>, &'f Spanned<String>, &'f Vec<Spanned<String>>)>,
     ) {
-        let mut owners: HashMap<String, &'f str> = HashMap::new();
+        // Look-alike key → (owning id, whether the key came from an id). Two ids that read
+        // alike are reported by `index`, for every kind.
+        let mut owners: HashMap<String, (&'f str, bool)> = HashMap::new();
         let items: Vec<_> = items.collect();
         for (id, name, _) in &items {
             for (what, text) in [("id", *id), ("name", *name)] {
-                let key = crate::suggest::normalise(text.get_ref());
+                let key = super::lookalike_key(text.get_ref());
                 match owners.get(&key) {
-                    Some(owner) if *owner != id.get_ref().as_str() => {
+                    Some((_, true)) if what == "id" => {}
+                    Some((owner, _)) if *owner != id.get_ref().as_str() => {
                         let msg = format!(
                             "{what} `{}` of {kind} `{}` reads the same as a name of {kind} `{owner}`: lookups could not tell them apart",
-                            text.get_ref(),
+                            text.get_ref().escape_debug(),
                             id.get_ref()
                         );
                         self.error(text.span(), msg);
                     }
                     _ => {
-                        owners.insert(key, id.get_ref());
+                        owners.insert(key, (id.get_ref(), what == "id"));
                     }
                 }
             }
         }
         for (id, _, aliases) in &items {
             for alias in aliases.iter() {
-                let key = crate::suggest::normalise(alias.get_ref());
+                let key = super::lookalike_key(alias.get_ref());
                 match owners.get(&key) {
-                    Some(owner) if *owner != id.get_ref().as_str() => {
+                    Some((owner, _)) if *owner != id.get_ref().as_str() => {
                         let msg = format!(
                             "alias `{}` of {kind} `{}` already names {kind} `{owner}`",
-                            alias.get_ref(),
+                            alias.get_ref().escape_debug(),
                             id.get_ref()
                         );
                         self.error(alias.span(), msg);
                     }
                     _ => {
-                        owners.insert(key, id.get_ref());
+                        owners.insert(key, (id.get_ref(), false));
                     }
                 }
             }
@@ -204,9 +230,10 @@ impl Resolver<'_> {
             None | Some((_, "party")) => false,
             Some((_, "outlet")) => true,
             Some((k, other)) => {
+                let hint = did_you_mean(other, &["party", "outlet"], &[]);
                 self.error(
                     k.span(),
-                    format!("unknown side kind `{other}`; expected `party` or `outlet`"),
+                    format!("unknown side kind `{other}`{hint} (expected `party` or `outlet`)"),
                 );
                 false
             }
@@ -254,9 +281,10 @@ impl Resolver<'_> {
             None | Some((_, "day")) => Precision::Day,
             Some((_, "month")) => Precision::Month,
             Some((p, other)) => {
+                let hint = did_you_mean(other, &["day", "month"], PRECISION_SYNONYMS);
                 self.error(
                     p.span(),
-                    format!("unknown said_precision `{other}`; expected `day` or `month`"),
+                    format!("unknown said_precision `{other}`{hint} (expected `day` or `month`)"),
                 );
                 Precision::Day
             }
@@ -301,9 +329,10 @@ impl Resolver<'_> {
             ("month", None) => Precision::Month,
             (other, None) => {
                 let span = precision.map_or(0..0, |p| p.span());
+                let hint = did_you_mean(other, &["day", "month", "window"], PRECISION_SYNONYMS);
                 self.error(
                     span,
-                    format!("unknown precision `{other}`; expected `day`, `month` or `window`"),
+                    format!("unknown precision `{other}`{hint} (expected `day`, `month` or `window`)"),
                 );
                 Precision::Day
             }
@@ -326,11 +355,8 @@ impl Resolver<'_> {
         let qualifier = match &claim.qualifier {
             None => Qualifier::Exact,
             Some(q) => Qualifier::parse(q.get_ref()).unwrap_or_else(|| {
-                let words = Qualifier::ALL.iter().map(|(_, w)| *w);
-                let hint = closest(q.get_ref(), words)
-                    .first()
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
+                let words: Vec<&str> = Qualifier::ALL.iter().map(|(_, w)| *w).collect();
+                let hint = did_you_mean(q.get_ref(), &words, QUALIFIER_SYNONYMS);
                 let expected: Vec<String> = Qualifier::ALL.iter().map(|(_, w)| format!("`{w}`")).collect();
                 self.error(
                     q.span(),
@@ -440,10 +466,7 @@ impl Resolver<'_> {
             },
             other => {
                 let words = ["current", "unconfirmed", "superseded", "retracted"];
-                let hint = closest(other, words)
-                    .first()
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
+                let hint = did_you_mean(other, &words, STATUS_SYNONYMS);
                 self.error(
                     status_span,
                     format!("unknown status `{other}`{hint} (expected current, unconfirmed, superseded or retracted)"),
@@ -514,6 +537,74 @@ impl Resolver<'_> {
             );
         }
     }
+}
+
+/// Words editors write for a qualifier, and the qualifier they mean.
+const QUALIFIER_SYNONYMS: &[(&str, &str)] = &[
+    ("over", "more than"),
+    ("above", "more than"),
+    ("upwards of", "more than"),
+    ("in excess of", "more than"),
+    ("greater than", "more than"),
+    ("approximately", "about"),
+    ("approx", "about"),
+    ("around", "about"),
+    ("roughly", "about"),
+    ("some", "about"),
+    ("circa", "about"),
+    ("almost", "nearly"),
+    ("close to", "nearly"),
+    ("under", "fewer than"),
+    ("below", "fewer than"),
+    ("less than", "fewer than"),
+    ("at most", "up to"),
+    ("no more than", "up to"),
+    ("maximum", "up to"),
+    ("minimum", "at least"),
+    ("no fewer than", "at least"),
+    ("no less than", "at least"),
+    ("between", "range"),
+    ("exactly", "exact"),
+    ("precisely", "exact"),
+];
+
+const STATUS_SYNONYMS: &[(&str, &str)] = &[
+    ("confirmed", "current"),
+    ("valid", "current"),
+    ("active", "current"),
+    ("unverified", "unconfirmed"),
+    ("disputed", "unconfirmed"),
+    ("unclear", "unconfirmed"),
+    ("replaced", "superseded"),
+    ("outdated", "superseded"),
+    ("updated", "superseded"),
+    ("withdrawn", "retracted"),
+    ("deleted", "retracted"),
+];
+
+const PRECISION_SYNONYMS: &[(&str, &str)] = &[
+    ("exact", "day"),
+    ("date", "day"),
+    ("daily", "day"),
+    ("monthly", "month"),
+    ("range", "window"),
+    ("period", "window"),
+    ("span", "window"),
+    ("between", "window"),
+];
+
+/// "; did you mean `more than`?" for a word of a closed vocabulary: a synonym editors use, else
+/// the closest spelling; empty when nothing is close.
+pub(super) fn did_you_mean(found: &str, words: &[&str], synonyms: &[(&str, &str)]) -> String {
+    let key = crate::suggest::normalise(found);
+    let synonym = synonyms
+        .iter()
+        .find(|(s, _)| crate::suggest::normalise(s) == key)
+        .map(|(_, meant)| meant.to_string());
+    synonym
+        .or_else(|| closest(found, words.iter().copied()).into_iter().next())
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default()
 }
 
 /// A plain calendar date (no time), one that exists.

@@ -39,7 +39,7 @@ fn entry_text(entry: &Entry) -> String {
         let _ = write!(out, " — ⚠ *{}*", escape_markdown(status));
     }
     if let Some(id) = &entry.claim_id {
-        let _ = write!(out, " `{id}`");
+        let _ = write!(out, " {}", super::code_span(id));
     }
     out.push('\n');
     if !entry.details.is_empty() {

@@ -21,6 +21,17 @@ pub fn escape_markdown(text: &str) -> String {
     out
 }
 
+/// Text as inline code. Escapes do not work inside code, so a text with a backtick (never a
+/// valid id, but rendering must not trust that) goes in a double-backtick span, which a single
+/// backtick cannot close.
+pub fn code_span(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {} ``", text.replace("``", "`\u{200B}`"))
+    } else {
+        format!("`{text}`")
+    }
+}
+
 /// `[text](url)` with both parts made safe: brackets in the text escaped, and the characters
 /// that would end the link percent-encoded in the URL.
 pub fn link(text: &str, url: &str) -> String {
