@@ -167,6 +167,8 @@ pub struct Claim {
     /// At least one; the first is the one named first in sentences.
     pub claimants: Vec<usize>,
     pub said: When,
+    /// `said` is only when the claim was first reported (the data gives no date it was said).
+    pub reported: bool,
     /// The date this claim gives for its stage, when it differs from the stage's own date.
     pub event_date: Option<Date>,
     pub figure: Figure,
@@ -201,6 +203,8 @@ pub struct Characterisation {
     pub topic: usize,
     pub claimants: Vec<usize>,
     pub said: When,
+    /// As for claims: `said` is when it was first reported.
+    pub reported: bool,
     pub stance: String,
     pub summary: String,
     pub status: Status,

@@ -172,7 +172,10 @@ pub struct Claim {
     #[serde(default)]
     pub period: Option<Spanned<Period>>,
     pub claimants: Spanned<Vec<Spanned<String>>>,
-    pub said: Spanned<Datetime>,
+    /// When it was said; may be left out when a citation has `published` (the earliest is used,
+    /// and replies say "reported").
+    #[serde(default)]
+    pub said: Option<Spanned<Datetime>>,
     /// "day" (default) or "month" when only the month is known.
     #[serde(default)]
     pub said_precision: Option<Spanned<String>>,
@@ -242,7 +245,9 @@ pub struct Characterisation {
     pub id: Spanned<String>,
     pub topic: Spanned<String>,
     pub claimants: Spanned<Vec<Spanned<String>>>,
-    pub said: Spanned<Datetime>,
+    /// As for claims: may be left out when a citation has `published`.
+    #[serde(default)]
+    pub said: Option<Spanned<Datetime>>,
     #[serde(default)]
     pub said_precision: Option<Spanned<String>>,
     /// A short label; two claimants with different stances on one topic disagree.

@@ -655,13 +655,53 @@ fn characterisation_without_citation() {
 // ---------------------------------------------------------------------------------------------
 // Dates
 
+/// Statements come before (deal terms) and after (retrospective totals) the events: `said` may
+/// fall outside the story's period, which is what its stages cover.
 #[test]
-fn said_outside_the_period() {
+fn said_may_fall_outside_the_period() {
+    let data = Dataset::from_bytes(
+        edit("said = 2030-01-10\nvalue = 100", "said = 2030-03-10\nvalue = 100").as_bytes(),
+        Path::new("bad.toml"),
+    )
+    .expect("a statement after the period is valid");
+    let c1 = &data.claims[data.claim_index("C-1").unwrap()];
+    assert_eq!(c1.said.date.iso(), "2030-03-10");
+    assert!(!c1.reported);
+}
+
+/// No `said`: the earliest `published` of the claim's citations, and replies say "reported".
+#[test]
+fn said_left_out_is_the_earliest_publication() {
+    let text = edit(
+        "said = 2030-01-10\nvalue = 100\n[[claim.citation]]\noutlet = \"gazette\"\nurl = \"https://example.org/c1\"\n",
+        "value = 100\n[[claim.citation]]\noutlet = \"gazette\"\nurl = \"https://example.org/c1\"\npublished = 2030-01-12\n\
+         [[claim.citation]]\noutlet = \"gazette\"\nurl = \"https://example.org/c1b\"\npublished = 2030-01-11\n",
+    );
+    let data = Dataset::from_bytes(text.as_bytes(), Path::new("ok.toml")).expect("valid");
+    let c1 = &data.claims[data.claim_index("C-1").unwrap()];
+    assert_eq!((c1.said.date.iso().as_str(), c1.reported), ("2030-01-11", true));
+    let reply = figures_bot::answer(
+        &data,
+        &figures_bot::Query::Stage {
+            stage: "day-one".into(),
+        },
+    )
+    .unwrap();
+    let entry = reply.sections[0]
+        .entries
+        .iter()
+        .find(|e| e.claim_id.as_deref() == Some("C-1"))
+        .unwrap();
+    assert_eq!(entry.details[0], "reported 11 January 2030");
+}
+
+#[test]
+fn said_left_out_needs_a_published_citation() {
     assert_problem(
-        edit("said = 2030-01-10\nvalue = 100", "said = 2030-03-10\nvalue = 100"),
-        51,
-        8,
-        &["`said` date 2030-03-10 is outside the story's period (2030-01-01 to 2030-01-31)"],
+        edit("said = 2030-01-10\nvalue = 100", "value = 100"),
+        47,
+        6,
+        &["`C-1` has no `said` date and no citation with `published`"],
     );
 }
 

@@ -661,7 +661,10 @@ fn position(data: &Dataset, what: String, claims: &[&Claim]) -> Arc<Entry> {
             }
         }
     }
-    let ids: Vec<String> = claims.iter().map(|c| format!("{} (said {})", c.id, c.said)).collect();
+    let ids: Vec<String> = claims
+        .iter()
+        .map(|c| format!("{} ({} {})", c.id, super::said_or_reported(c.reported), c.said))
+        .collect();
     let unconfirmed = claims.iter().all(|c| c.status != crate::dataset::Status::Current);
     Arc::new(Entry {
         who: data.claimant_names(&who.list),

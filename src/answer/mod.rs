@@ -291,7 +291,7 @@ fn claim_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Arc<Entry> {
 
 fn build_claim_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Entry {
     let who: Vec<String> = claim.claimants.iter().map(|&c| side_tag(data, c)).collect();
-    let mut details = vec![format!("said {}", claim.said)];
+    let mut details = vec![format!("{} {}", said_or_reported(claim.reported), claim.said)];
     if show_scope {
         details.push(format!(
             "{}: {}",
@@ -415,6 +415,11 @@ fn capitalise(text: &str) -> String {
 /// Standing claims first, then by the order their sides and claimants appear in the file.
 fn sort_claims(data: &Dataset, claims: &mut [&Claim]) {
     claims.sort_by_key(|c| (!c.status.stands(), data.side_of(c), c.claimants[0], c.said.date));
+}
+
+/// "said 16 June 2025", or "reported 20 January 2025" when only the report's date is known.
+fn said_or_reported(reported: bool) -> &'static str {
+    if reported { "reported" } else { "said" }
 }
 
 #[cfg(test)]

@@ -63,7 +63,10 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
                     Arc::new(Entry {
                         who: data.topics[ch.topic].question.clone(),
                         what: format!("“{}”", ch.stance),
-                        details: vec![format!("said {}", ch.said), ch.summary.clone()],
+                        details: vec![
+                            format!("{} {}", super::said_or_reported(ch.reported), ch.said),
+                            ch.summary.clone(),
+                        ],
                         status: status_text(data, &ch.status),
                         citations: ch.citations.iter().map(|ci| citation_ref(data, ci)).collect(),
                         claim_id: Some(ch.id.clone()),

@@ -192,7 +192,7 @@ impl<'a> Resolver<'a> {
                 let scope = self.scope(c, &stages_ix);
                 let figure = self.figure(c);
                 self.figure_matches_words(c);
-                let said = self.said(&c.said, c.said_precision.as_ref());
+                let (said, reported) = self.said(&c.id, c.said.as_ref(), c.said_precision.as_ref(), &c.citations);
                 if let (Some(event), None) = (&c.event_date, &c.stage) {
                     self.error(
                         event.span(),
@@ -206,6 +206,7 @@ impl<'a> Resolver<'a> {
                     scope,
                     claimants: self.same_side_claimants(&claimants_ix, &claimants, &c.claimants),
                     said,
+                    reported,
                     event_date,
                     figure,
                     wording: c.wording.clone(),
@@ -245,7 +246,10 @@ impl<'a> Resolver<'a> {
                 id: c.id.get_ref().clone(),
                 topic: self.reference(&topics_ix, &c.topic).unwrap_or(0),
                 claimants: self.same_side_claimants(&claimants_ix, &claimants, &c.claimants),
-                said: self.said(&c.said, c.said_precision.as_ref()),
+                said: self
+                    .said(&c.id, c.said.as_ref(), c.said_precision.as_ref(), &c.citations)
+                    .0,
+                reported: c.said.is_none(),
                 stance: self.text("stance", &c.stance),
                 summary: self.text("summary", &c.summary),
                 status: self.status(

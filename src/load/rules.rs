@@ -274,9 +274,42 @@ impl Resolver<'_> {
         }
     }
 
-    pub(super) fn said(&mut self, said: &Spanned<Datetime>, precision: Option<&Spanned<String>>) -> When {
+    /// When a statement was made, and whether that is only when it was first reported (no
+    /// `said`: the earliest `published` of its citations). Statements may come before or after
+    /// the story's period (deal terms, retrospective totals), so `said` is not held to it.
+    pub(super) fn said(
+        &mut self,
+        id: &Spanned<String>,
+        said: Option<&Spanned<Datetime>>,
+        precision: Option<&Spanned<String>>,
+        citations: &[model::Citation],
+    ) -> (When, bool) {
+        let Some(said) = said else {
+            let published = citations
+                .iter()
+                .filter_map(|c| c.published.as_ref())
+                .map(|p| self.date(p))
+                .min();
+            return match published {
+                Some(date) => (When::day(date), true),
+                None => {
+                    self.error(
+                        id.span(),
+                        format!(
+                            "`{}` has no `said` date and no citation with `published`: add `said = YYYY-MM-DD` \
+                             (when it was said) or the date a citation was published",
+                            id.get_ref()
+                        ),
+                    );
+                    // The file is refused; any date stands in.
+                    let placeholder = self
+                        .period
+                        .map_or_else(|| Date::new(1970, 1, 1).expect("a valid date"), |(from, _)| from);
+                    (When::day(placeholder), false)
+                }
+            };
+        };
         let date = self.date(said);
-        self.in_period(said, date, "`said` date");
         let precision = match precision.map(|p| (p, p.get_ref().as_str())) {
             None | Some((_, "day")) => Precision::Day,
             Some((_, "month")) => Precision::Month,
@@ -289,7 +322,7 @@ impl Resolver<'_> {
                 Precision::Day
             }
         };
-        When { date, precision }
+        (When { date, precision }, false)
     }
 
     pub(super) fn precision(
