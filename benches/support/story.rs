@@ -119,6 +119,11 @@ pub fn generate_shaped(claims: usize, shape: Shape) -> String {
             "[[quantity]]\nid = \"{id}\"\nlabel = \"{label}\"\nunit = \"{unit}\"\nverb_phrase = \"{verb}\"\n"
         );
     }
+    // Injured evacuees are some of the evacuees: a breakdown to check on every scope.
+    let _ = writeln!(
+        w,
+        "[[breakdown]]\nid = \"injured-among-evacuees\"\ntotal = \"evacuees\"\nparts = [\"injured\"]\ncomplete = false\n"
+    );
     // Stages a week apart from 7 January; every fifth is a three-day window.
     let stage_day = |s: usize| 6 + s * 7;
     for s in 0..STAGES {
