@@ -222,3 +222,18 @@ fn checks_and_discrepancies_as_json() {
         .collect();
     assert!(ids.contains(&"RB25-F060") && ids.contains(&"RB25-F061"), "{ids:?}");
 }
+
+/// A total covering one stage is compared with that stage's figure, never shown as a "sum".
+#[test]
+fn a_one_term_check_is_no_sum() {
+    let data = load("tests/data/invented-ceasefire-exchanges.toml");
+    let c601 = analysis(&data)
+        .checks
+        .iter()
+        .find(|c| data.claims[c.stated].id == "C-601")
+        .unwrap();
+    assert_eq!(
+        figures_bot::answer::checks_line(&data, c601),
+        "is consistent with the figure for women among the hostages freed: at least 19 hostages (the parts (hostages-by-group) are only some of the total)"
+    );
+}

@@ -136,7 +136,16 @@ pub fn one_line(data: &Dataset, check: &Check) -> String {
     match check.verdict {
         Verdict::Unchecked => format!("cannot be checked against {what}: {}", check.missing.join("; ")),
         verdict => {
-            let mut line = format!("{} the sum of {what}: {sum}", verdict_phrase(verdict));
+            let mut line = match check.terms.as_slice() {
+                // One term is no sum: name the figure it is compared with.
+                [term] => format!(
+                    "{} the figure for {}: {}",
+                    verdict_phrase(verdict),
+                    piece_name(data, data.claims[check.stated].quantity, term.piece),
+                    sum.rsplit(" = ").next().unwrap_or(&sum)
+                ),
+                _ => format!("{} the sum of {what}: {sum}", verdict_phrase(verdict)),
+            };
             let stated = data.claims[check.stated].figure;
             if verdict == Verdict::Contradicts && check.exact && stated.is_exact() {
                 line.push_str(&format!(", {} apart", thousands((stated.value - check.low).abs())));

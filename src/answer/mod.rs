@@ -13,6 +13,7 @@ mod stage;
 mod timeline;
 mod total;
 
+pub use checks::one_line as checks_line;
 pub use discrepancy::{Discrepancy, DiscrepancyKind, discrepancies};
 pub use json::json;
 
