@@ -309,8 +309,10 @@ fn discrepancies_are_computed_and_ranked() {
     // A running total that no stage figures add up to.
     assert!(found.iter().any(|d| d.headline
         == "Total, 11–14 June 2025: IANS (background paragraph) says 3,600 bodies, which contradicts the sum of its \
-            stages: (1,212 or more than 1,212) + 1,200 + (1,200 or 1,220) = at least 3,612 bodies — bodies handed to \
-            Ukraine"));
+            stages: (1,212 per Ukraine's Coordination Headquarters for the Treatment of Prisoners of War or more than \
+            1,212 per Voennoe Delo (own wording)) + 1,200 + (1,200 per Ukraine's Coordination Headquarters for the \
+            Treatment of Prisoners of War or 1,220 per time-news.net (update line; no source named)) = at least 3,612 \
+            bodies — bodies handed to Ukraine"));
     // Counts that reach back before the stages are checked with the earlier count, not against
     // the June stages alone: neither is a discrepancy any more.
     for wrong in ["15,801", "at least 15,000"] {

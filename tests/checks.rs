@@ -137,7 +137,10 @@ fn every_verdict_of_the_invented_ceasefire_story() {
     .unwrap();
     let text = figures_bot::render::markdown::render(&reply);
     assert!(
-        text.contains("1,505 + 90 + 200 + 110 + 183 + 369 + (596 or 643) = 3,053–3,100 prisoners"),
+        text.contains(
+            "1,505 + 90 + 200 + 110 + 183 + 369 + (596 per The Example Herald (own count) or 643 per the Valorian \
+         Prison Service) = 3,053–3,100 prisoners"
+        ),
         "{text}"
     );
     assert!(

@@ -188,15 +188,18 @@ fn sum_text(data: &Dataset, check: &Check) -> String {
     format!("{} = {total}", terms.join(" + "))
 }
 
+/// A term's value; a contested one as its two ends, each attributed ("(1,245 per … or 1,248
+/// per …)").
 fn term_value(data: &Dataset, choice: &Choice) -> String {
     match choice {
         Choice::One { claim, .. } => data.claims[*claim].figure.to_string(),
         Choice::Contested { claims } => {
-            let (first, last) = (
-                &data.claims[claims[0]],
-                &data.claims[*claims.last().unwrap_or(&claims[0])],
-            );
-            format!("({} or {})", first.figure, last.figure)
+            let end = |i: usize| {
+                let c = &data.claims[i];
+                format!("{} per {}", c.figure, data.claimant_names(&c.claimants))
+            };
+            let (first, last) = (claims[0], *claims.last().unwrap_or(&claims[0]));
+            format!("({} or {})", end(first), end(last))
         }
         Choice::Missing => "?".to_string(),
     }

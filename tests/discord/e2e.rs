@@ -307,7 +307,10 @@ async fn every_lookup_answers_within_limits_and_private_is_ephemeral() {
         "{text}"
     );
     assert!(
-        text.contains("(1,000 or 1,003) + (26 or 29) = 1,026–1,032 bodies"),
+        text.contains(
+            "(1,000 per Vladimir Medinsky or 1,003 per Vladimir Medinsky) + (26 per Vladimir Medinsky or 29 per \
+             NEWS.ru (own sentence)) = 1,026–1,032 bodies"
+        ),
         "{text}"
     );
 
