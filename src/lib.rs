@@ -9,8 +9,10 @@
 //! The core knows nothing about Discord:
 //!
 //! * [`model`]: the data file exactly as written, deserialized with positions.
-//! * [`load`]: parsing, resolving references and validation, reporting every problem as
-//!   `file:line:col: message`.
+//! * [`load`]: reading (regular files only) and parsing (`load/mod.rs`), resolving references
+//!   (`load/resolve.rs`) and the rules each value follows (`load/rules.rs`), reporting every
+//!   problem as `file:line:col: message`.
+//! * [`error`]: every error the core reports, and positions in a TOML text (`line:col`).
 //! * [`dataset`]: a loaded, valid story, with every reference resolved.
 //! * [`figure`] and [`date`]: stated numbers with their qualifiers ("more than 6,000") and the
 //!   arithmetic that carries them through sums; dates as newsroom copy writes them.
@@ -18,10 +20,11 @@
 //!   a sum, the checks of every stated total (stages, earlier counts, breakdowns), and verdicts.
 //! * [`lookup`] and [`suggest`]: finding a stage, quantity or claimant from what a user typed,
 //!   with "did you mean" and autocomplete ranking.
-//! * [`answer`]: one module per question (`total`, `stage`, `discrepancy`, `source`, `timeline`,
-//!   `about`), each owning how it is asked (its `ask` arguments, a clap subcommand, and a
+//! * [`answer`]: one module per question (`total`, `stage`, `discrepancy`, `checks`, `source`,
+//!   `timeline`, `about`), each owning how it is asked (its `ask` arguments, a clap subcommand, and a
 //!   plain-data [`answer::Question`] with its Discord options) and its renderer-neutral
-//!   [`answer::Reply`]. [`answer::QUESTIONS`] and [`answer::Ask`] list them.
+//!   [`answer::Reply`]. [`answer::QUESTIONS`] and [`answer::Ask`] list them; [`answer::json`]
+//!   gives the same answers as JSON. Answers render [`analysis`]; they add nothing up.
 //! * [`library`]: several stories loaded at once.
 //! * [`diff`]: what changed in meaning between two versions of a story.
 //! * [`live`]: the stories being served, reloaded atomically when a file changes.
