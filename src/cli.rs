@@ -157,6 +157,8 @@ fn run_bot(config: Option<PathBuf>, err: &mut dyn Write) -> ExitCode {
         guild_ids: config.discord.guild_ids.clone(),
         channel_id: config.notify.channel_id,
         role_id: config.notify.role_id,
+        maintainer_channel_id: config.notify.maintainer_channel_id,
+        maintainer_role_id: config.notify.maintainer_role_id,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,

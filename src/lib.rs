@@ -31,6 +31,7 @@
 //! * [`cli`]: `figures-bot check`, `ask`, `watch` and `run`, and the binary's entry point.
 //! * [`config`]: the bot's config file.
 //! * [`watch`]: noticing saves (file system events or polling).
+//! * [`git`]: who saved a data file, when git knows (for update pings).
 //! * [`discord`]: the Discord adapter (serenity): commands built from the questions'
 //!   descriptions, embeds, update pings.
 
@@ -43,6 +44,7 @@ pub mod diff;
 pub mod discord;
 pub mod error;
 pub mod figure;
+pub mod git;
 pub mod library;
 pub mod live;
 pub mod load;
