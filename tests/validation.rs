@@ -290,7 +290,7 @@ fn missing_required_field() {
         edit("url = \"https://example.org/c1\"\n", ""),
         53,
         1,
-        &["missing field `url`"],
+        &["this table needs `url`; add a line `url = …`"],
     );
 }
 
@@ -298,7 +298,12 @@ fn missing_required_field() {
 fn empty_file() {
     let problems = problems_of("");
     assert_eq!(problems.len(), 1, "{}", listing(&problems));
-    assert_at(&problems[0], 1, 1, &["missing field `story`"]);
+    assert_at(
+        &problems[0],
+        1,
+        1,
+        &["the file has no [story] table; every data file starts with one"],
+    );
 }
 
 #[test]

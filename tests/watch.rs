@@ -663,8 +663,14 @@ async fn reload_all_reports_each_file_and_about_shows_the_last_rejection() {
     assert!(lines.contains(&format!("SHA-256: {}", about.checksum)), "{lines}");
     assert!(lines.contains("Last rejected update: "), "{lines}");
     assert!(
-        lines.contains("(1 error(s), not fixed yet); first: story `ferry-evacuation-test` is loaded twice"),
+        lines.contains(
+            "(1 error, not fixed yet); first: story `ferry-evacuation-test` is loaded twice: a.toml:6:6 and b.toml:6:6"
+        ),
         "{lines}"
+    );
+    assert!(
+        !lines.contains(&tmp.path().display().to_string()),
+        "no server path: {lines}"
     );
 
     // Nothing changed since: every file unchanged, nothing to report.
