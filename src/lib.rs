@@ -10,7 +10,8 @@
 //!
 //! * [`model`]: the data file exactly as written, deserialized with positions.
 //! * [`load`]: parsing, resolving references and validation, reporting every problem as
-//!   `file:line:col: message`.
+//!   `file:line:col: message` in the editor's words, and warnings (a figure its own words
+//!   contradict) that `check --strict` refuses.
 //! * [`dataset`]: a loaded, valid story, with every reference resolved.
 //! * [`figure`] and [`date`]: stated numbers with their qualifiers ("more than 6,000") and the
 //!   arithmetic that carries them through sums; dates as newsroom copy writes them.
@@ -21,9 +22,10 @@
 //!   plain-data [`answer::Question`] with its Discord options) and its renderer-neutral
 //!   [`answer::Reply`]. [`answer::QUESTIONS`] and [`answer::Ask`] list them.
 //! * [`library`]: several stories loaded at once.
-//! * [`diff`]: what changed in meaning between two versions of a story.
+//! * [`diff`]: what changed in meaning between two versions of a story (computed only).
 //! * [`live`]: the stories being served, reloaded atomically when a file changes.
-//! * [`notice`]: what the desk is told about a reload, as text within Discord's limits.
+//! * [`notice`]: what the desk is told about a reload, as text within Discord's limits: how
+//!   each change reads, the most important consequence first.
 //! * [`render`]: replies as Markdown.
 //!
 //! The edges depend on the core, never the reverse:
