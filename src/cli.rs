@@ -364,7 +364,14 @@ fn watch(data: &[PathBuf], config: WatchConfig, out: &mut dyn Write, err: &mut d
             tokio::select! {
                 notice = notices.recv() => match notice {
                     Some(notice) => {
-                        let _ = writeln!(out, "{}\n", notice.render(DISCORD_MESSAGE_LIMIT));
+                        let _ = writeln!(out, "{}", notice.render(DISCORD_MESSAGE_LIMIT));
+                        // Who saved, as the desk's ping says it (when git knows).
+                        if let crate::notice::Notice::Updated { path, .. } = &notice
+                            && let Some(line) = crate::git::saved_by(path, Duration::from_secs(2)).await
+                        {
+                            let _ = writeln!(out, "{line}");
+                        }
+                        let _ = writeln!(out);
                         let _ = out.flush();
                     }
                     None => return ExitCode::FAILURE,

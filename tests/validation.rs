@@ -1353,13 +1353,18 @@ fn cli_check_names_each_folder_entry_it_skips() {
     std::fs::write(dir.path().join("a.toml"), BASE).unwrap();
     std::fs::create_dir(dir.path().join("folder.toml")).unwrap();
     std::os::unix::fs::symlink(dir.path().join("gone"), dir.path().join("dangling.toml")).unwrap();
+    let fifo = std::ffi::CString::new(dir.path().join("pipe.toml").into_os_string().into_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
     let output = figures_bot().arg("check").arg(dir.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let d = dir.path().display();
     assert_eq!(
         String::from_utf8(output.stderr).unwrap(),
         format!(
-            "{d}/dangling.toml: skipped: a link to nothing (its target is missing)\n{d}/folder.toml: skipped: a folder, not a data file\n"
+            "{d}/dangling.toml: skipped: a link to nothing (its target is missing)\n\
+             {d}/folder.toml: skipped: a folder, not a data file\n\
+             {d}/pipe.toml: skipped: a named pipe (FIFO), not a data file\n"
         )
     );
 }
