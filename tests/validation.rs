@@ -1185,6 +1185,13 @@ fn closed_vocabularies_suggest_what_editors_mean() {
         )),
         "45:13: unknown precision `period`; did you mean `window`? (expected `day`, `month` or `window`)"
     );
+    assert_eq!(
+        only_problem(edit(
+            "name = \"The Gazette\"\n",
+            "name = \"The Gazette\"\nflags = [\"wire\"]\n"
+        )),
+        "28:10: unknown flag `wire`; did you mean `wire-copy`? (expected `wire-copy`, `mirror` or `aggregator`)"
+    );
 }
 
 #[test]
