@@ -46,6 +46,8 @@ async fn git(folder: &Path, args: &[&std::ffi::OsStr], timeout: Duration) -> Opt
     command
         .arg("-C")
         .arg(folder)
+        // Never take the index lock: an editor's own `git commit` must not fail because of us.
+        .arg("--no-optional-locks")
         .args(args)
         .stdin(Stdio::null())
         .stderr(Stdio::null())
