@@ -89,6 +89,8 @@ async fn figures_bot_latencies() -> Vec<Duration> {
         guild_ids: vec![GUILD],
         channel_id: None,
         role_id: None,
+        maintainer_channel_id: None,
+        maintainer_role_id: None,
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let bot = tokio::spawn(run(settings, Arc::new(Fixed(Arc::new(library))), None, async {

@@ -172,6 +172,8 @@ fn run_bot(config: Option<PathBuf>, err: &mut dyn Write) -> ExitCode {
         guild_ids: config.discord.guild_ids.clone(),
         channel_id: config.notify.channel_id,
         role_id: config.notify.role_id,
+        maintainer_channel_id: config.notify.maintainer_channel_id,
+        maintainer_role_id: config.notify.maintainer_role_id,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
@@ -390,7 +392,14 @@ fn watch(data: &[PathBuf], config: WatchConfig, out: &mut dyn Write, err: &mut d
             tokio::select! {
                 notice = notices.recv() => match notice {
                     Some(notice) => {
-                        let _ = writeln!(out, "{}\n", notice.render(DISCORD_MESSAGE_LIMIT));
+                        let _ = writeln!(out, "{}", notice.render(DISCORD_MESSAGE_LIMIT));
+                        // Who saved, as the desk's ping says it (when git knows).
+                        if let crate::notice::Notice::Updated { path, .. } = &notice
+                            && let Some(line) = crate::git::saved_by(path, Duration::from_secs(2)).await
+                        {
+                            let _ = writeln!(out, "{line}");
+                        }
+                        let _ = writeln!(out);
                         let _ = out.flush();
                     }
                     None => return ExitCode::FAILURE,

@@ -66,6 +66,13 @@ pub struct NotifyConfig {
     /// Role mentioned in update pings, and given by `/subscribe`.
     #[serde(default)]
     pub role_id: Option<u64>,
+    /// Where rejected saves go (a broken file is the maintainers' business, not the desk's);
+    /// absent: the update channel.
+    #[serde(default)]
+    pub maintainer_channel_id: Option<u64>,
+    /// Role mentioned when a save is rejected; absent: no one (never the desk's role).
+    #[serde(default)]
+    pub maintainer_role_id: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

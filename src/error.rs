@@ -213,6 +213,16 @@ fn explain_toml_error(message: &str, text: &str, span: Range<usize>) -> String {
     // What is written where the error points, up to a comment or the end of the line.
     let written = text.get(span.start..).unwrap_or("").lines().next().unwrap_or("");
     let written = written.split('#').next().unwrap_or("").trim();
+    if let Some(key) = message
+        .strip_prefix("missing field `")
+        .and_then(|k| k.strip_suffix('`'))
+    {
+        return if key == "story" {
+            "the file has no [story] table; every data file starts with one".to_string()
+        } else {
+            format!("this table needs `{key}`; add a line `{key} = …`")
+        };
+    }
     if message.starts_with("duplicate key") {
         return duplicate_key(text, span.start);
     }

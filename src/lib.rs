@@ -11,7 +11,8 @@
 //! * [`model`]: the data file exactly as written, deserialized with positions.
 //! * [`load`]: reading (regular files only) and parsing (`load/mod.rs`), resolving references
 //!   (`load/resolve.rs`) and the rules each value follows (`load/rules.rs`), reporting every
-//!   problem as `file:line:col: message`.
+//!   problem as `file:line:col: message` in the editor's words, and warnings (a figure its own
+//!   words contradict) that `check --strict` refuses.
 //! * [`error`]: every error the core reports, and positions in a TOML text (`line:col`).
 //! * [`dataset`]: a loaded, valid story, with every reference resolved.
 //! * [`figure`] and [`date`]: stated numbers with their qualifiers ("more than 6,000") and the
@@ -26,9 +27,10 @@
 //!   [`answer::Reply`]. [`answer::QUESTIONS`] and [`answer::Ask`] list them; [`answer::json`]
 //!   gives the same answers as JSON. Answers render [`analysis`]; they add nothing up.
 //! * [`library`]: several stories loaded at once.
-//! * [`diff`]: what changed in meaning between two versions of a story.
+//! * [`diff`]: what changed in meaning between two versions of a story (computed only).
 //! * [`live`]: the stories being served, reloaded atomically when a file changes.
-//! * [`notice`]: what the desk is told about a reload, as text within Discord's limits.
+//! * [`notice`]: what the desk is told about a reload, as text within Discord's limits: how
+//!   each change reads, the most important consequence first.
 //! * [`render`]: replies as Markdown.
 //!
 //! The edges depend on the core, never the reverse:
@@ -36,6 +38,7 @@
 //! * [`cli`]: `figures-bot check`, `ask`, `watch` and `run`, and the binary's entry point.
 //! * [`config`]: the bot's config file.
 //! * [`watch`]: noticing saves (file system events or polling).
+//! * [`git`]: who saved a data file, when git knows (for update pings).
 //! * [`discord`]: the Discord adapter (serenity): commands built from the questions'
 //!   descriptions, embeds, update pings.
 
@@ -49,6 +52,7 @@ pub mod diff;
 pub mod discord;
 pub mod error;
 pub mod figure;
+pub mod git;
 pub mod library;
 pub mod live;
 pub mod load;

@@ -118,7 +118,13 @@ impl Library {
         let mut errors = Vec::new();
         for file in &listed.files {
             match Dataset::load(file) {
-                Ok(d) => datasets.push(d),
+                Ok(d) => {
+                    // Warnings never stop loading; `check` shows them with their lines.
+                    for warning in &d.warnings {
+                        tracing::warn!("{warning}");
+                    }
+                    datasets.push(d);
+                }
                 Err(e) => errors.push(e),
             }
         }

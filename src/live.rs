@@ -108,13 +108,19 @@ impl Outcome {
                 old_version,
                 new_version,
                 changes,
-            } => format!("updated: version {old_version} → {new_version}, {changes} change(s) in meaning"),
+            } => format!(
+                "updated: version {old_version} → {new_version}, {changes} change{} in meaning",
+                plural(*changes)
+            ),
             Outcome::Rejected {
                 version,
                 errors,
                 first_error,
                 ..
-            } => format!("rejected ({errors} error(s), first: {first_error}); still serving version {version}"),
+            } => format!(
+                "rejected ({errors} error{}, first: {first_error}); still serving version {version}",
+                plural(*errors)
+            ),
             Outcome::Missing { version, .. } => format!("file missing; still serving version {version}"),
         }
     }
@@ -138,12 +144,19 @@ impl FileStatus {
             ));
         }
         if let Some(r) = &self.last_rejection {
+            // Names, not the server's folders: `/about` is read in Discord.
+            let first_error = match self.path.parent() {
+                Some(folder) if !folder.as_os_str().is_empty() => {
+                    r.first_error.replace(&format!("{}/", folder.display()), "")
+                }
+                _ => r.first_error.clone(),
+            };
             lines.push(format!(
-                "Last rejected update: {} ({} error(s){}); first: {}",
+                "Last rejected update: {} ({} error{}{}); first: {first_error}",
                 crate::notice::utc_text(r.at),
                 r.errors,
+                plural(r.errors),
                 if r.fixed { ", since fixed" } else { ", not fixed yet" },
-                r.first_error
             ));
         }
         lines
@@ -611,4 +624,8 @@ fn check_failed(error: tokio::task::JoinError) -> Attempt {
 
 fn hash_text(text: &str) -> String {
     sha256_hex(text.as_bytes())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

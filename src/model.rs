@@ -116,7 +116,7 @@ pub struct Claimant {
 pub struct Outlet {
     pub id: Spanned<String>,
     pub name: Spanned<String>,
-    /// Reliability flags, e.g. "wire-copy", "mirror", "aggregator".
+    /// Reliability flags: "wire-copy", "mirror", "aggregator".
     #[serde(default)]
     pub flags: Vec<Spanned<String>>,
     #[serde(default)]

@@ -1,12 +1,12 @@
 //! What the desk is told when a data file changes: one notice per reload that matters, as text
 //! that fits one Discord message. `figures-bot watch` prints the same text.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use std::fmt;
-
 use crate::diff::{Change, ChangeKind, Changes, ClaimView};
+use crate::render::escape_markdown;
 
 /// Discord's limit on a message's content.
 pub const DISCORD_MESSAGE_LIMIT: usize = 2000;
@@ -127,7 +127,8 @@ impl Notice {
                     head.push(clip(&lead_line(lead), MAX_LINE));
                 }
                 head.push(format!(
-                    "**Data updated**: {title} (`{story}`), version {old_version} → {new_version}"
+                    "**Data updated**: {} (`{story}`), version {old_version} → {new_version}",
+                    escape_markdown(title)
                 ));
                 head.push(format!("File: `{}`", file_name(path)));
                 match recovered {
@@ -175,13 +176,14 @@ impl Notice {
                 maintainers,
                 moved_from,
             } => Message::fixed(format!(
-                "**{}**: {title} (`{story}`), {claims} claim{}, now served as version 1.\n\
+                "**{}**: {} (`{story}`), {claims} claim{}, now served as version 1.\n\
                  File: `{}`{}\nMaintainers: {}",
                 if moved_from.is_some() {
                     "Story file moved"
                 } else {
                     "New story"
                 },
+                escape_markdown(title),
                 if *claims == 1 { "" } else { "s" },
                 file_name(path),
                 moved_from
@@ -230,7 +232,7 @@ fn maintainers_text(maintainers: &[String]) -> String {
     if maintainers.is_empty() {
         "none listed".to_string()
     } else {
-        maintainers.join(", ")
+        escape_markdown(&maintainers.join(", "))
     }
 }
 
@@ -261,7 +263,7 @@ fn change_items(changes: &[&Change]) -> Vec<(Option<String>, String)> {
 
 /// Added and removed things carry their own "+" / "−" marker instead of a bullet.
 fn bullet(change: &Change) -> String {
-    let line = change_line(change);
+    let line = markdown_line(change);
     if line.starts_with("+ ") || line.starts_with("− ") {
         line
     } else {
@@ -284,10 +286,26 @@ fn is_consequence(change: &Change) -> bool {
 /// The first line of a notice whose change has consequences.
 fn lead_line(change: &Change) -> String {
     match change {
-        Change::DiscrepancyAppeared(h) => format!("**New discrepancy**: {h}"),
-        Change::DiscrepancyResolved(h) => format!("**Discrepancy resolved**: {h}"),
-        other => format!("**Status**: {}", change_line(other)),
+        Change::DiscrepancyAppeared(h) => format!("**New discrepancy**: {}", escape_markdown(h)),
+        Change::DiscrepancyResolved(h) => format!("**Discrepancy resolved**: {}", escape_markdown(h)),
+        other => format!("**Status**: {}", markdown_line(other)),
     }
+}
+
+/// A change's line as Markdown: the data's words escaped (a name may hold `*` or `[`), its
+/// links (`<https://…>`) kept as they are, so that they still work.
+fn markdown_line(change: &Change) -> String {
+    let line = change_line(change);
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line.as_str();
+    while let Some(open) = rest.find("<http") {
+        let end = rest[open..].find('>').map_or(rest.len(), |e| open + e + 1);
+        out.push_str(&escape_markdown(&rest[..open]));
+        out.push_str(&rest[open..end]);
+        rest = &rest[end..];
+    }
+    out.push_str(&escape_markdown(rest));
+    out
 }
 
 /// The file's name as the desk knows it: data folders are flat, so the name within the folder
@@ -681,6 +699,15 @@ mod tests {
         assert_eq!(clip("abc", 3), "abc");
         assert_eq!(clip("😀😀😀", 4), "😀…");
         assert_eq!(clip("abc", 0), "");
+    }
+
+    #[test]
+    fn escapes_the_datas_markdown_but_not_links() {
+        let change = Change::DiscrepancyAppeared("**Gull** [x](https://example.org) <https://example.org/a_b>".into());
+        assert_eq!(
+            markdown_line(&change),
+            "new: \\*\\*Gull\\*\\* \\[x\\](https://example.org) <https://example.org/a_b>"
+        );
     }
 
     #[test]

@@ -6,10 +6,10 @@
 //! one; Kubernetes swaps a `..data` symlink), and a watch on the old file would go quiet after
 //! the first such save. Events are filtered to the file's name, and to `..data` for ConfigMaps.
 //!
-//! The debouncer delivers an event once the debounce time has passed since it happened; by then
-//! a burst of saves is over, so the first reload reads the final content and later events of the
-//! same burst find nothing new (same checksum): one reload, one notice, the combined diff. Saves
-//! spread over longer than the debounce may be served in steps, each a complete valid version.
+//! The debouncer delivers an event once the debounce time has passed since it happened; a long
+//! burst of saves therefore arrives as a stream of events. The reload waits until the stream has
+//! been quiet for the debounce time: one reload, one notice, the combined diff from the version
+//! served before the burst, in `figures-bot watch` as in the bot.
 //!
 //! A data file that is a symlink is watched in its target's folder too (an edit of the target
 //! touches nothing in the link's folder), and the link is resolved again after every batch of
@@ -220,7 +220,13 @@ impl Watcher {
         };
         *watched.backend.lock().unwrap_or_else(PoisonError::into_inner) = Some(backend);
         let (notice_tx, notice_rx) = unbounded_channel();
-        let worker = runtime.spawn(reload_loop(live, watched.clone(), trigger_rx, notice_tx));
+        let worker = runtime.spawn(reload_loop(
+            live,
+            watched.clone(),
+            trigger_rx,
+            notice_tx,
+            config.debounce,
+        ));
         tracing::info!(?mode, folders = dirs.len(), "watching data files");
         Ok((Watcher { mode, watched, worker }, notice_rx))
     }
@@ -425,9 +431,14 @@ async fn reload_loop(
     watched: Arc<Watched>,
     mut triggers: UnboundedReceiver<Vec<PathBuf>>,
     notices: UnboundedSender<Notice>,
+    quiet: Duration,
 ) {
     while let Some(mut pending) = triggers.recv().await {
-        while let Ok(more) = triggers.try_recv() {
+        // The debouncer lets events through as they age, so a long burst of saves arrives as a
+        // stream of triggers. The burst is over once none came for `quiet`: then one reload,
+        // and one notice comparing the version served before the burst with the one after it
+        // (or one rejection, if the burst ended on bad content).
+        while let Ok(Some(more)) = tokio::time::timeout(quiet, triggers.recv()).await {
             for path in more {
                 if !pending.contains(&path) {
                     pending.push(path);

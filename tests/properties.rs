@@ -766,3 +766,46 @@ proptest! {
         }
     }
 }
+
+/// `id` with some letters swapped for look-alikes (Cyrillic, Greek, `I`/`l`, `O`/`0`), a
+/// zero-width space slipped in, or the case changed: what an id that reads alike looks like.
+fn lookalike_of(id: &str, picks: &[u8]) -> String {
+    let mut out = String::new();
+    for (c, pick) in id.chars().zip(picks.iter().cycle()) {
+        let swapped = match (c, pick % 4) {
+            ('a', 0) => "\u{0430}".to_string(),
+            ('e', 0) => "\u{0435}".to_string(),
+            ('o', 0) => "\u{043E}".to_string(),
+            ('o', 1) => "\u{03BF}".to_string(),
+            ('o', 2) => "0".to_string(),
+            ('p', 0) => "\u{0440}".to_string(),
+            ('c', 0) => "\u{0441}".to_string(),
+            ('x', 0) => "\u{0445}".to_string(),
+            ('l', 0) => "I".to_string(),
+            ('l', 1) => "1".to_string(),
+            (c, 3) => format!("{c}\u{200B}"),
+            (c, 2) => c.to_uppercase().collect(),
+            (c, _) => c.to_string(),
+        };
+        out.push_str(&swapped);
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn an_id_that_reads_like_another_is_never_accepted(
+        id in "[aeoplcx][aeoplcx0-9-]{0,5}",
+        picks in prop::collection::vec(any::<u8>(), 1..6),
+    ) {
+        let other = lookalike_of(&id, &picks);
+        let text = two_claimants(&id, "First", &other, "Second", "first one");
+        if let Ok(data) = Dataset::from_bytes(text.as_bytes(), Path::new("p.toml")) {
+            let (a, b) = (&data.claimants[0].id, &data.claimants[1].id);
+            prop_assert_ne!(skeleton(a), skeleton(b), "accepted {:?} and {:?}", a, b);
+            prop_assert_ne!(skeleton(&a.to_lowercase()), skeleton(&b.to_lowercase()), "accepted {:?} and {:?}", a, b);
+        }
+    }
+}

@@ -290,7 +290,7 @@ fn missing_required_field() {
         edit("url = \"https://example.org/c1\"\n", ""),
         53,
         1,
-        &["missing field `url`"],
+        &["this table needs `url`; add a line `url = …`"],
     );
 }
 
@@ -298,7 +298,12 @@ fn missing_required_field() {
 fn empty_file() {
     let problems = problems_of("");
     assert_eq!(problems.len(), 1, "{}", listing(&problems));
-    assert_at(&problems[0], 1, 1, &["missing field `story`"]);
+    assert_at(
+        &problems[0],
+        1,
+        1,
+        &["the file has no [story] table; every data file starts with one"],
+    );
 }
 
 #[test]
@@ -1220,6 +1225,13 @@ fn closed_vocabularies_suggest_what_editors_mean() {
         )),
         "45:13: unknown precision `period`; did you mean `window`? (expected `day`, `month` or `window`)"
     );
+    assert_eq!(
+        only_problem(edit(
+            "name = \"The Gazette\"\n",
+            "name = \"The Gazette\"\nflags = [\"wire\"]\n"
+        )),
+        "28:10: unknown flag `wire`; did you mean `wire-copy`? (expected `wire-copy`, `mirror` or `aggregator`)"
+    );
 }
 
 #[test]
@@ -1388,13 +1400,18 @@ fn cli_check_names_each_folder_entry_it_skips() {
     std::fs::write(dir.path().join("a.toml"), BASE).unwrap();
     std::fs::create_dir(dir.path().join("folder.toml")).unwrap();
     std::os::unix::fs::symlink(dir.path().join("gone"), dir.path().join("dangling.toml")).unwrap();
+    let fifo = std::ffi::CString::new(dir.path().join("pipe.toml").into_os_string().into_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
     let output = figures_bot().arg("check").arg(dir.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let d = dir.path().display();
     assert_eq!(
         String::from_utf8(output.stderr).unwrap(),
         format!(
-            "{d}/dangling.toml: skipped: a link to nothing (its target is missing)\n{d}/folder.toml: skipped: a folder, not a data file\n"
+            "{d}/dangling.toml: skipped: a link to nothing (its target is missing)\n\
+             {d}/folder.toml: skipped: a folder, not a data file\n\
+             {d}/pipe.toml: skipped: a named pipe (FIFO), not a data file\n"
         )
     );
 }

@@ -663,8 +663,14 @@ async fn reload_all_reports_each_file_and_about_shows_the_last_rejection() {
     assert!(lines.contains(&format!("SHA-256: {}", about.checksum)), "{lines}");
     assert!(lines.contains("Last rejected update: "), "{lines}");
     assert!(
-        lines.contains("(1 error(s), not fixed yet); first: story `ferry-evacuation-test` is loaded twice"),
+        lines.contains(
+            "(1 error, not fixed yet); first: story `ferry-evacuation-test` is loaded twice: a.toml:6:6 and b.toml:6:6"
+        ),
         "{lines}"
+    );
+    assert!(
+        !lines.contains(&tmp.path().display().to_string()),
+        "no server path: {lines}"
     );
 
     // Nothing changed since: every file unchanged, nothing to report.
@@ -942,4 +948,73 @@ async fn a_fifo_or_folder_named_toml_in_a_data_folder_is_skipped_and_named() {
     // Loading the folder reads the one story and never opens the FIFO.
     let live = Live::load(std::slice::from_ref(&dir)).expect("the folder loads");
     assert_eq!(live.paths(), vec![dir.join("ferry.toml")]);
+}
+
+// --- One notice per burst (issue 11) ----------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_saves_in_two_seconds_give_one_notice_from_before_to_after() {
+    let mut f = start().await;
+    for value in 351..=550 {
+        in_place_write(&f.path, &with_day2_north(value));
+        std::thread::sleep(Duration::from_millis(10)); // an editor's autosave, not an assertion
+    }
+    let notice = f.next_notice().await;
+    let Notice::Updated {
+        changes,
+        old_version,
+        new_version,
+        ..
+    } = &notice
+    else {
+        panic!("expected an update, got {notice:?}");
+    };
+    assert_eq!((*old_version, *new_version), (1, 2), "one reload for the whole burst");
+    let lines = figures_bot::notice::change_lines(changes);
+    assert!(
+        lines.iter().any(|l| l.starts_with("T-003: 350 → 550 people")),
+        "{lines:#?}"
+    );
+    assert_eq!(f.served_value("T-003"), 550);
+    f.assert_quiet().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_alternating_bad_and_good_saves_gives_one_notice() {
+    let mut f = start().await;
+    let good = with_day2_north(360);
+    let bad = good.replacen("value = 360\n", "value = 360\nqualifier = \"abuot\"\n", 1);
+    // Ends on bad content: one rejection, and the version before the burst is still served.
+    for i in 0..100 {
+        in_place_write(&f.path, if i % 2 == 0 { &good } else { &bad });
+        std::thread::sleep(Duration::from_millis(10)); // an editor's autosave, not an assertion
+    }
+    let notice = f.next_notice().await;
+    assert!(
+        matches!(notice, Notice::Rejected { serving_version: 1, .. }),
+        "{notice:?}"
+    );
+    f.assert_quiet().await;
+    assert_eq!(f.served_value("T-003"), 350);
+
+    // Ends on good content: one update from the version served before, which says it is fixed.
+    for i in 0..100 {
+        in_place_write(&f.path, if i % 2 == 0 { &bad } else { &good });
+        std::thread::sleep(Duration::from_millis(10)); // an editor's autosave, not an assertion
+    }
+    let notice = f.next_notice().await;
+    let Notice::Updated {
+        old_version,
+        new_version,
+        recovered,
+        ..
+    } = &notice
+    else {
+        panic!("expected an update, got {notice:?}");
+    };
+    assert_eq!((*old_version, *new_version), (1, 2));
+    assert_eq!(*recovered, Some(figures_bot::notice::Outage::Rejected));
+    assert!(notice.render(DISCORD_MESSAGE_LIMIT).contains("Fixed"));
+    f.assert_quiet().await;
+    assert_eq!(f.served_value("T-003"), 360);
 }

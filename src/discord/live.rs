@@ -62,7 +62,14 @@ impl LiveData for Reloading {
                 || reload.path.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            lines.push(format!("{name}: {}", reload.outcome.describe()));
+            // The server's folders are no business of the channel: names only.
+            let described = match reload.path.parent() {
+                Some(folder) if !folder.as_os_str().is_empty() => {
+                    reload.outcome.describe().replace(&format!("{}/", folder.display()), "")
+                }
+                _ => reload.outcome.describe(),
+            };
+            lines.push(format!("{name}: {described}"));
             if let Some(notice) = reload.notice {
                 // The receiver lives as long as the bot; a send can only fail during shutdown.
                 let _ = self.notices.send(notice);

@@ -24,6 +24,7 @@ use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder, RoleId}
 use tokio::sync::{mpsc, watch};
 use tracing::{error, info, warn};
 
+use crate::notice::Notice;
 use handler::Handler;
 use live::LiveData;
 use token::Token;
@@ -37,6 +38,9 @@ pub struct BotSettings {
     pub guild_ids: Vec<u64>,
     pub channel_id: Option<u64>,
     pub role_id: Option<u64>,
+    /// Where rejected saves go, and whom they mention (see `[notify]` in README).
+    pub maintainer_channel_id: Option<u64>,
+    pub maintainer_role_id: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +103,9 @@ impl Default for Backoff {
 /// Room left in a ping for the role mention in front of the notice.
 pub const PING_TEXT_LIMIT: usize = embeds::limits::CONTENT - 32;
 
+/// How long a ping waits for git to say who saved.
+const GIT_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// Runs the bot on live data: watches the data files, tells the desk what each save changed
 /// (or why it was rejected), and answers commands from the newest valid version.
 pub async fn run_live(
@@ -118,13 +125,29 @@ pub async fn run_live(
             }
         }
     });
-    let (ping_tx, ping_rx) = mpsc::channel::<String>(64);
+    let (ping_tx, ping_rx) = mpsc::channel::<notify::Ping>(64);
     let channel = settings.channel_id;
     let to_desk = tokio::spawn(async move {
         while let Some(notice) = notices.recv().await {
-            let text = notice.render(PING_TEXT_LIMIT);
+            let to = match notice {
+                Notice::Rejected { .. } | Notice::NewFileRejected { .. } => notify::Audience::Maintainers,
+                _ => notify::Audience::Desk,
+            };
+            // Who saved, when git can say (a committed change); never more than a moment's wait.
+            let saved_by = match &notice {
+                Notice::Updated { path, .. } => crate::git::saved_by(path, GIT_TIMEOUT).await,
+                _ => None,
+            };
+            let text = match saved_by {
+                Some(line) => {
+                    let line = embeds::truncate(&line, 300);
+                    let room = PING_TEXT_LIMIT.saturating_sub(line.encode_utf16().count() + 1);
+                    format!("{}\n{line}", notice.render(room))
+                }
+                None => notice.render(PING_TEXT_LIMIT),
+            };
             info!(notice = %text, "data notice");
-            if channel.is_some() && ping_tx.send(text).await.is_err() {
+            if channel.is_some() && ping_tx.send(notify::Ping { text, to }).await.is_err() {
                 break;
             }
         }
@@ -133,7 +156,7 @@ pub async fn run_live(
         live,
         notices: notice_tx,
     });
-    let result = run(settings, data, Some(ping_rx), shutdown).await;
+    let result = run_with_pings(settings, data, Some(ping_rx), shutdown).await;
     drop(watcher);
     from_watcher.abort();
     to_desk.abort();
@@ -162,19 +185,42 @@ pub async fn run(
     pings: Option<mpsc::Receiver<String>>,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), BotError> {
+    let pings = pings.map(|mut texts| {
+        let (tx, rx) = mpsc::channel(64);
+        tokio::spawn(async move {
+            while let Some(text) = texts.recv().await {
+                if tx.send(notify::Ping::desk(text)).await.is_err() {
+                    break;
+                }
+            }
+        });
+        rx
+    });
+    run_with_pings(settings, live, pings, shutdown).await
+}
+
+/// [`run`], with pings that say who they are for.
+pub async fn run_with_pings(
+    settings: BotSettings,
+    live: Arc<dyn LiveData>,
+    pings: Option<mpsc::Receiver<notify::Ping>>,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), BotError> {
     let guild_ids = settings.guild_ids.iter().copied().map(GuildId::new).collect();
     let handler = Arc::new(Handler::new(live, guild_ids, settings.role_id.map(RoleId::new)));
     let pinger = match (pings, settings.channel_id) {
         (Some(mut pings), Some(channel)) => {
-            let poster = notify::Poster::new(
+            let mut poster = notify::Poster::new(
                 settings.api_proxy.as_deref(),
                 settings.token.clone(),
                 channel,
                 settings.role_id,
             );
+            poster.maintainer_channel_id = settings.maintainer_channel_id;
+            poster.maintainer_role_id = settings.maintainer_role_id;
             Some(tokio::spawn(async move {
-                while let Some(text) = pings.recv().await {
-                    if let Err(e) = poster.post(&text).await {
+                while let Some(ping) = pings.recv().await {
+                    if let Err(e) = poster.post_to(&ping.text, ping.to).await {
                         error!(error = %e, channel, "could not post update ping");
                     }
                 }

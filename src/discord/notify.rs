@@ -21,7 +21,36 @@ pub struct Poster {
     token: Token,
     pub channel_id: u64,
     pub role_id: Option<u64>,
+    /// Where rejected saves go instead of `channel_id`, and whom they mention instead of
+    /// `role_id` (no one when unset).
+    pub maintainer_channel_id: Option<u64>,
+    pub maintainer_role_id: Option<u64>,
     pub max_attempts: u32,
+}
+
+/// Who a ping is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The newsroom: what changed in the data they quote.
+    Desk,
+    /// The data's maintainers: a save that could not be loaded.
+    Maintainers,
+}
+
+/// A ready-made ping and who it is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ping {
+    pub text: String,
+    pub to: Audience,
+}
+
+impl Ping {
+    pub fn desk(text: String) -> Ping {
+        Ping {
+            text,
+            to: Audience::Desk,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,13 +71,31 @@ impl Poster {
             token,
             channel_id,
             role_id,
+            maintainer_channel_id: None,
+            maintainer_role_id: None,
             max_attempts: 6,
         }
     }
 
-    /// The message body: the role mention first, and only that role may be pinged.
+    /// The channel and the role for a ping.
+    pub fn route(&self, to: Audience) -> (u64, Option<u64>) {
+        match to {
+            Audience::Desk => (self.channel_id, self.role_id),
+            Audience::Maintainers => (
+                self.maintainer_channel_id.unwrap_or(self.channel_id),
+                self.maintainer_role_id,
+            ),
+        }
+    }
+
+    /// The message body for the desk.
     pub fn body(&self, text: &str) -> serde_json::Value {
-        let (content, roles) = match self.role_id {
+        self.body_with_role(text, self.role_id)
+    }
+
+    /// The message body: the role mention first, and only that role may be pinged.
+    fn body_with_role(&self, text: &str, role: Option<u64>) -> serde_json::Value {
+        let (content, roles) = match role {
             Some(role) => {
                 let mention = format!("<@&{role}> ");
                 let room = limits::CONTENT - mention.len();
@@ -62,8 +109,14 @@ impl Poster {
     /// Posts `text`, retrying rate limits (honouring `retry_after`) and server errors with
     /// backoff. Client errors other than 429 are final.
     pub async fn post(&self, text: &str) -> Result<(), PostError> {
-        let url = format!("{}/api/v10/channels/{}/messages", self.base, self.channel_id);
-        let body = serde_json::to_vec(&self.body(text)).unwrap_or_default();
+        self.post_to(text, Audience::Desk).await
+    }
+
+    /// Posts a ping where its audience reads it (see [`Poster::route`]).
+    pub async fn post_to(&self, text: &str, to: Audience) -> Result<(), PostError> {
+        let (channel, role) = self.route(to);
+        let url = format!("{}/api/v10/channels/{channel}/messages", self.base);
+        let body = serde_json::to_vec(&self.body_with_role(text, role)).unwrap_or_default();
         with_retries(self.max_attempts, |attempt| self.attempt(&url, &body, attempt)).await
     }
 
@@ -181,6 +234,18 @@ mod tests {
         assert!(body["content"].as_str().unwrap().starts_with("<@&42> "));
         let long = poster.body(&"x".repeat(5000));
         assert!(long["content"].as_str().unwrap().chars().count() <= 2000);
+    }
+
+    #[test]
+    fn rejected_saves_go_to_the_maintainers_never_the_desk_role() {
+        let token = super::super::token::parse("a.b.c", "test").unwrap();
+        let mut poster = Poster::new(None, token, 1, Some(42));
+        assert_eq!(poster.route(Audience::Maintainers), (1, None));
+        poster.maintainer_role_id = Some(7);
+        assert_eq!(poster.route(Audience::Maintainers), (1, Some(7)));
+        poster.maintainer_channel_id = Some(9);
+        assert_eq!(poster.route(Audience::Maintainers), (9, Some(7)));
+        assert_eq!(poster.route(Audience::Desk), (1, Some(42)));
     }
 
     #[test]

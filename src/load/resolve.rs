@@ -141,7 +141,7 @@ impl<'a> Resolver<'a> {
                 keys: ds::Keys::default(),
                 id: o.id.get_ref().clone(),
                 name: self.text("name", &o.name).into(),
-                flags: o.flags.iter().map(|f| self.text("flag", f)).collect(),
+                flags: o.flags.iter().map(|f| self.flag(f)).collect(),
                 aliases: self.aliases(&o.aliases),
             })
             .collect();

@@ -150,6 +150,19 @@ impl Resolver<'_> {
         value.get_ref().clone()
     }
 
+    /// An outlet's reliability flag: one of a closed list, so that answers can rely on it.
+    pub(super) fn flag(&mut self, flag: &Spanned<String>) -> String {
+        let word = flag.get_ref();
+        if !FLAGS.contains(&word.as_str()) {
+            let hint = did_you_mean(word, &FLAGS, FLAG_SYNONYMS);
+            self.error(
+                flag.span(),
+                format!("unknown flag `{word}`{hint} (expected `wire-copy`, `mirror` or `aggregator`)"),
+            );
+        }
+        word.clone()
+    }
+
     pub(super) fn aliases(&mut self, aliases: &[Spanned<String>]) -> Vec<String> {
         aliases.iter().map(|a| self.text("alias", a)).collect()
     }
@@ -599,6 +612,21 @@ const QUALIFIER_SYNONYMS: &[(&str, &str)] = &[
     ("between", "range"),
     ("exactly", "exact"),
     ("precisely", "exact"),
+];
+
+/// What an outlet's copy is: another agency's wire text, a copy of another site, or an
+/// aggregator of others' reports.
+const FLAGS: [&str; 3] = ["wire-copy", "mirror", "aggregator"];
+
+const FLAG_SYNONYMS: &[(&str, &str)] = &[
+    ("wire", "wire-copy"),
+    ("agency copy", "wire-copy"),
+    ("syndicated", "wire-copy"),
+    ("copy", "mirror"),
+    ("reprint", "mirror"),
+    ("republished", "mirror"),
+    ("aggregated", "aggregator"),
+    ("news aggregator", "aggregator"),
 ];
 
 const STATUS_SYNONYMS: &[(&str, &str)] = &[

@@ -35,6 +35,8 @@ fn settings(fake: &FakeDiscord) -> BotSettings {
         guild_ids: vec![GUILD],
         channel_id: Some(CHANNEL),
         role_id: Some(ROLE),
+        maintainer_channel_id: None,
+        maintainer_role_id: None,
     }
 }
 
@@ -609,4 +611,219 @@ async fn the_binary_exits_1_when_discord_refuses_the_token() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("check DISCORD_TOKEN or discord.token_file"), "{stderr}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pings that lead with what matters, for the right people (issue 11). Self-contained: each test
+// starts its own bot.
+
+const MAINTAINER_CHANNEL: u64 = 1_500_000_000_000_000_777;
+const MAINTAINER_ROLE: u64 = 1_400_000_000_000_000_777;
+
+/// `figures-bot run` on `data`, with the maintainers' channel and role set when asked.
+async fn live_bot_with(data: &Path, maintainers: bool) -> (FakeDiscord, oneshot::Sender<()>, JoinHandle<()>) {
+    let fake = fake_discord().await;
+    let live = Arc::new(Live::load(&[data.to_path_buf()]).expect("valid data"));
+    let mut settings = settings(&fake);
+    if maintainers {
+        settings.maintainer_channel_id = Some(MAINTAINER_CHANNEL);
+        settings.maintainer_role_id = Some(MAINTAINER_ROLE);
+    }
+    let (stop, stopped) = oneshot::channel::<()>();
+    let watch = WatchConfig {
+        debounce: Duration::from_millis(100),
+        poll_interval: None,
+    };
+    let task = tokio::spawn(async move {
+        run_live(settings, live, watch, async {
+            let _ = stopped.await;
+        })
+        .await
+        .expect("bot runs");
+    });
+    fake.ready().await;
+    fake.wait_request(|r| r.method == "PUT" && r.path.ends_with("/commands"))
+        .await;
+    (fake, stop, task)
+}
+
+async fn stop_live_bot(fake: FakeDiscord, stop: oneshot::Sender<()>, task: JoinHandle<()>) {
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(10), task)
+        .await
+        .expect("bot shuts down")
+        .expect("bot task");
+    fake.assert_no_violations();
+}
+
+fn bundled_text() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml")).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejected_saves_go_to_the_maintainers_and_never_ping_the_desk_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("repatriation-2025.toml");
+    let original = bundled_text();
+    std::fs::write(&path, &original).unwrap();
+    let (fake, stop, task) = live_bot_with(&path, true).await;
+
+    save(&path, &original.replacen("value = 1245", "value = 12 45", 1));
+    let rejected = fake
+        .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{MAINTAINER_CHANNEL}/messages"))
+        .await;
+    let body = rejected.body.unwrap();
+    let content = body["content"].as_str().unwrap();
+    assert_eq!(
+        content.lines().take(2).collect::<Vec<_>>(),
+        [
+            format!("<@&{MAINTAINER_ROLE}> **Update rejected**: `repatriation-2025.toml`"),
+            "• repatriation-2025.toml:825:9: numbers take no spaces: write 1245".to_string(),
+        ]
+    );
+    assert_eq!(
+        body["allowed_mentions"],
+        json!({ "parse": [], "roles": [MAINTAINER_ROLE.to_string()] })
+    );
+    assert!(
+        !content.contains(&dir.path().display().to_string()),
+        "no server path: {content}"
+    );
+    assert!(channel_posts(&fake).is_empty(), "nothing went to the desk's channel");
+
+    // The fix is news for the desk: their channel, their role.
+    save(&path, &original.replacen("value = 1245", "value = 1250", 1));
+    let fixed = fake
+        .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages"))
+        .await;
+    let content = fixed.body.unwrap()["content"].as_str().unwrap().to_string();
+    assert!(content.starts_with(&format!("<@&{ROLE}> ")), "{content}");
+    assert!(
+        content.contains("Fixed: the earlier rejected update is resolved."),
+        "{content}"
+    );
+    stop_live_bot(fake, stop, task).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_maintainer_settings_a_rejection_goes_to_the_update_channel_without_the_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("repatriation-2025.toml");
+    let original = bundled_text();
+    std::fs::write(&path, &original).unwrap();
+    let (fake, stop, task) = live_bot_with(&path, false).await;
+    save(&path, &original.replacen("value = 1245", "value = \"1,246\"", 1));
+    let rejected = fake
+        .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages"))
+        .await;
+    let body = rejected.body.unwrap();
+    let content = body["content"].as_str().unwrap();
+    assert!(
+        content.starts_with("**Update rejected**: `repatriation-2025.toml`"),
+        "{content}"
+    );
+    assert_eq!(body["allowed_mentions"], json!({ "parse": [], "roles": [] }));
+    stop_live_bot(fake, stop, task).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ping_leads_with_the_consequence_and_never_cuts_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("repatriation-2025.toml");
+    let original = bundled_text();
+    std::fs::write(&path, &original).unwrap();
+    let (fake, stop, task) = live_bot_with(&path, false).await;
+
+    // 1,245 → 1,246, with a first citation whose link is too long for one line of a ping.
+    let long_url = format!("https://example.org/{}", "very-long-path/".repeat(20));
+    let citation = format!("[[claim.citation]]\noutlet = \"moscow-times\"\nurl = \"{long_url}\"\n");
+    let edited = original
+        .replacen("value = 1245\n", "value = 1246\n", 1)
+        .replacen("[[claim.citation]]\n", &citation, 1)
+        .replacen(&citation, &format!("{citation}[[claim.citation]]\n"), 1);
+    save(&path, &edited);
+    let ping = fake
+        .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages"))
+        .await;
+    let content = ping.body.unwrap()["content"].as_str().unwrap().to_string();
+    let first = content.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!("<@&{ROLE}> **New discrepancy**: ")) && first.contains("add up to"),
+        "the first line is what no longer adds up: {content}"
+    );
+    assert!(content.contains("1,245 → 1,246"), "{content}");
+    assert!(
+        !content.contains("example.org/very-long-path"),
+        "the long link is left out whole: {content}"
+    );
+    assert!(content.contains("source left out"), "{content}");
+    for (at, _) in content.match_indices("<http") {
+        let rest = &content[at..];
+        let end = rest.find(['\n', ' ']).unwrap_or(rest.len());
+        assert!(rest[..end].ends_with('>'), "a cut link: {}", &rest[..end]);
+    }
+    stop_live_bot(fake, stop, task).await;
+}
+
+/// git in `dir`, as a known author, with no user or system configuration.
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=Ann Editor",
+            "-c",
+            "user.email=ann@example.org",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_committed_save_names_its_author_and_an_uncommitted_one_names_no_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("repatriation-2025.toml");
+    let original = bundled_text();
+    std::fs::write(&path, &original).unwrap();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "repatriation-2025.toml"]);
+    git(dir.path(), &["commit", "-q", "-m", "Start"]);
+    // The edit is committed on a branch, then brought in as `git pull` would: the file and the
+    // commit arrive together.
+    git(dir.path(), &["checkout", "-q", "-b", "edit"]);
+    std::fs::write(&path, original.replacen("value = 1245", "value = 1250", 1)).unwrap();
+    git(dir.path(), &["commit", "-q", "-am", "Fix the final-stage figure"]);
+    git(dir.path(), &["checkout", "-q", "main"]);
+    let (fake, stop, task) = live_bot_with(&path, false).await;
+
+    git(dir.path(), &["merge", "-q", "--ff-only", "edit"]);
+    let ping = fake
+        .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages"))
+        .await;
+    let content = ping.body.unwrap()["content"].as_str().unwrap().to_string();
+    assert!(content.contains("1,245 → 1,250"), "{content}");
+    assert!(
+        content.ends_with("\nSaved by Ann Editor: “Fix the final-stage figure”"),
+        "{content}"
+    );
+
+    // Saved but not committed: nobody is named.
+    save(&path, &original.replacen("value = 1245", "value = 1260", 1));
+    let second = fake
+        .wait_request(|r| {
+            r.method == "POST" && r.body.as_ref().is_some_and(|b| b.to_string().contains("1,250 → 1,260"))
+        })
+        .await;
+    let content = second.body.unwrap()["content"].as_str().unwrap().to_string();
+    assert!(!content.contains("Saved by"), "{content}");
+    stop_live_bot(fake, stop, task).await;
 }
