@@ -6,10 +6,11 @@
 //! one; Kubernetes swaps a `..data` symlink), and a watch on the old file would go quiet after
 //! the first such save. Events are filtered to the file's name, and to `..data` for ConfigMaps.
 //!
-//! The debouncer delivers an event once the debounce time has passed since it happened; a long
-//! burst of saves therefore arrives as a stream of events. The reload waits until the stream has
-//! been quiet for the debounce time: one reload, one notice, the combined diff from the version
-//! served before the burst, in `figures-bot watch` as in the bot.
+//! The debouncer gathers the events of one save (a short window: a rename and its create); a
+//! long burst of saves therefore arrives as a stream of batches. The reload waits until the
+//! stream has been quiet for the rest of the debounce time: one reload, one notice, the combined
+//! diff from the version served before the burst, in `figures-bot watch` as in the bot; a single
+//! save is served about one debounce after it happened.
 //!
 //! A data file that is a symlink is watched in its target's folder too (an edit of the target
 //! touches nothing in the link's folder), and the link is resolved again after every batch of
@@ -182,6 +183,10 @@ impl Watcher {
             debounce: config.debounce.max(MIN_DEBOUNCE),
             poll_interval: config.poll_interval.map(|i| i.max(MIN_POLL_INTERVAL)),
         };
+        // The debouncer only gathers the events of one save (a rename and its create); the
+        // reload loop waits for the rest of the debounce to pass quietly, so a burst gives one
+        // reload and a single save is served about `debounce` after it happened.
+        let event_window = (config.debounce / 4).clamp(MIN_DEBOUNCE, Duration::from_millis(25));
         let targets = targets(&live.paths());
         let dirs: BTreeSet<PathBuf> = targets.iter().map(|t| t.dir.clone()).collect();
         let watched = Arc::new(Watched {
@@ -206,14 +211,14 @@ impl Watcher {
         };
         let (backend, mode) = match config.poll_interval {
             Some(interval) => (
-                polling(&dirs, config.debounce, interval, handler)?,
+                polling(&dirs, event_window, interval, handler)?,
                 WatchMode::Polling(interval),
             ),
-            None => match events(&dirs, config.debounce, handler.clone()) {
+            None => match events(&dirs, event_window, handler.clone()) {
                 Ok(debouncer) => (Backend::Events(debouncer), WatchMode::Events),
                 Err(e) => {
                     tracing::warn!("{e}; polling every {:?} instead", FALLBACK_POLL_INTERVAL);
-                    let backend = polling(&dirs, config.debounce, FALLBACK_POLL_INTERVAL, handler)?;
+                    let backend = polling(&dirs, event_window, FALLBACK_POLL_INTERVAL, handler)?;
                     (backend, WatchMode::Polling(FALLBACK_POLL_INTERVAL))
                 }
             },
@@ -225,7 +230,7 @@ impl Watcher {
             watched.clone(),
             trigger_rx,
             notice_tx,
-            config.debounce,
+            config.debounce.saturating_sub(event_window).max(MIN_DEBOUNCE),
         ));
         tracing::info!(?mode, folders = dirs.len(), "watching data files");
         Ok((Watcher { mode, watched, worker }, notice_rx))

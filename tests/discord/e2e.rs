@@ -678,7 +678,7 @@ async fn rejected_saves_go_to_the_maintainers_and_never_ping_the_desk_role() {
         content.lines().take(2).collect::<Vec<_>>(),
         [
             format!("<@&{MAINTAINER_ROLE}> **Update rejected**: `repatriation-2025.toml`"),
-            "• repatriation-2025.toml:825:9: numbers take no spaces: write 1245".to_string(),
+            "• repatriation-2025.toml:832:9: numbers take no spaces: write 1245".to_string(),
         ]
     );
     assert_eq!(
@@ -748,7 +748,9 @@ async fn the_ping_leads_with_the_consequence_and_never_cuts_a_link() {
     let content = ping.body.unwrap()["content"].as_str().unwrap().to_string();
     let first = content.lines().next().unwrap();
     assert!(
-        first.starts_with(&format!("<@&{ROLE}> **New discrepancy**: ")) && first.contains("add up to"),
+        first.starts_with(&format!("<@&{ROLE}> **New discrepancy**: "))
+            && first
+                .contains("contradicts the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,246 = 6,058 bodies"),
         "the first line is what no longer adds up: {content}"
     );
     assert!(content.contains("1,245 → 1,246"), "{content}");
