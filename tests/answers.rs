@@ -235,7 +235,7 @@ fn russian_bodies_received_add_up_to_78_and_the_other_counts_disagree() {
         "Total, 11–16 June 2025: 78 vs 57 vs 79 vs fewer than 100 — Russian bodies handed to Russia"
     );
     assert_eq!(june.kind, DiscrepancyKind::WithinSide);
-    assert_eq!(june.difference, Some(22));
+    assert_eq!(june.difference, Some(22.into()));
 }
 
 #[test]
@@ -265,7 +265,11 @@ fn discrepancies_are_computed_and_ranked() {
         found[0].headline
     );
     assert!(found[0].headline.contains("6,057") && found[0].headline.contains("6,060"));
-    assert_eq!(found[0].difference, Some(60), "exact figures 6,000 (Putin) to 6,060");
+    assert_eq!(
+        found[0].difference,
+        Some(60.into()),
+        "exact figures 6,000 (Putin) to 6,060"
+    );
     assert!(
         found[0]
             .details
@@ -277,7 +281,7 @@ fn discrepancies_are_computed_and_ranked() {
         found[1].headline,
         "Stage 5 (final) (16 June 2025): 1,245 vs 1,248 — bodies handed to Ukraine"
     );
-    assert_eq!(found[1].difference, Some(3));
+    assert_eq!(found[1].difference, Some(3.into()));
 
     let nature = found
         .iter()

@@ -50,9 +50,9 @@ fn bounded_figure() -> impl Strategy<Value = Figure> {
     })
 }
 
-/// A concrete value inside the figure's interval, chosen by `t`.
-fn pick(f: &Figure, t: u64) -> i64 {
-    let t = (t % 1_000_000) as i64;
+/// A concrete value inside the figure's interval (in millionths), chosen by `t`.
+fn pick(f: &Figure, t: u64) -> i128 {
+    let t = i128::from(t % 1_000_000_000);
     match f.interval() {
         (Some(lo), Some(hi)) => {
             assert!(lo <= hi, "empty interval for {f:?}");
@@ -64,7 +64,7 @@ fn pick(f: &Figure, t: u64) -> i64 {
     }
 }
 
-fn contains(interval: (Option<i64>, Option<i64>), x: i64) -> bool {
+fn contains(interval: (Option<i128>, Option<i128>), x: i128) -> bool {
     interval.0.is_none_or(|lo| lo <= x) && interval.1.is_none_or(|hi| x <= hi)
 }
 
@@ -116,7 +116,7 @@ proptest! {
         let about = Figure::new(Qualifier::About, v);
         let sum = a.checked_add(about);
         prop_assert!(matches!(sum, Ok(f) if f.qualifier == Qualifier::About), "{} + {} = {:?}", a, about, sum);
-        prop_assert_eq!(sum.unwrap().value, a.value + v);
+        prop_assert_eq!(sum.unwrap().value, a.value + v.into());
     }
 
     #[test]
@@ -147,7 +147,7 @@ proptest! {
     /// with exactly the figures whose interval holds it.
     #[test]
     fn compatibility_follows_the_intervals(a in bounded_figure(), v in 0..=MAX) {
-        prop_assert_eq!(a.compatible_with(&Figure::exact(v)), contains(a.interval(), v), "{} vs {}", a, v);
+        prop_assert_eq!(a.compatible_with(&Figure::exact(v)), contains(a.interval(), i128::from(v) * 1_000_000), "{} vs {}", a, v);
     }
 
     #[test]
@@ -408,6 +408,7 @@ fn largest_value(d: &Dataset) -> i64 {
         .iter()
         .map(|c| c.figure.value.max(c.figure.high))
         .max()
+        .and_then(|n| n.as_i64())
         .unwrap_or(0)
 }
 

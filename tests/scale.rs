@@ -55,9 +55,9 @@ fn discrepancy_on_30000_claims_of_one_stage() {
     let values: Vec<String> = distinct.iter().map(|f| f.to_string()).collect();
     assert!(d.headline.starts_with("Stage 0 ("), "{}", d.headline);
     assert!(d.headline.contains(&values.join(" vs ")));
-    let exact: Vec<i64> = distinct.iter().filter(|f| f.is_exact()).map(|f| f.value).collect();
+    let exact: Vec<_> = distinct.iter().filter(|f| f.is_exact()).map(|f| f.value).collect();
     let (low, high) = (exact.iter().min().unwrap(), exact.iter().max().unwrap());
-    assert_eq!(d.difference, Some(high - low));
+    assert_eq!(d.difference, Some(*high - *low));
 
     // The notes whose claims all stand attach, in file order.
     let noted: Vec<&str> = data

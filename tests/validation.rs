@@ -269,7 +269,7 @@ fn wrong_type() {
         edit("value = 100\n", "value = \"100\"\n"),
         52,
         9,
-        &["invalid type: string \"100\", expected i64"],
+        &["invalid type: string \"100\", expected a number, like 1245 or 7.8"],
     );
 }
 
@@ -279,7 +279,7 @@ fn value_too_large_for_i64() {
         edit("value = 100\n", "value = 99999999999999999999\n"),
         52,
         9,
-        &["invalid type", "expected i64"],
+        &["99999999999999999999 is too large for a figure"],
     );
 }
 
@@ -1066,4 +1066,31 @@ fn a_period_end_that_is_not_a_date_is_reported_once() {
         err.problems(),
         ["s.toml:4:36: expected a date like 2025-06-16, found `2030-12-31T00:00:00`"]
     );
+}
+
+#[test]
+fn decimals_are_refused_when_not_plain_figures() {
+    let cases = [
+        ("value = nan\n", "value `nan` is not a number; figures are finite"),
+        ("value = +inf\n", "value `+inf` is not a number; figures are finite"),
+        (
+            "value = 7.1234567\n",
+            "value `7.1234567` has 7 decimal places; the limit is 6",
+        ),
+        ("value = 7.8e3\n", "value `7.8e3`: write the number out in digits"),
+        (
+            "value = 1000000000000.5\n",
+            "value 1000000000000.5 is larger than the largest figure accepted, 1000000000000",
+        ),
+        ("value = -0.5\n", "negative value -0.5: figures are counts"),
+    ];
+    for (line, message) in cases {
+        assert_problem(edit("value = 100\n", line), 52, 9, &[message]);
+    }
+}
+
+#[test]
+fn a_decimal_range_is_checked_as_written() {
+    let text = edit("value = 100\n", "value = 17.9\nqualifier = \"range\"\nhigh = 17.85\n");
+    assert_problem(text, 54, 8, &["range low 17.9 is greater than high 17.85"]);
 }

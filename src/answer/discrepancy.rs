@@ -13,7 +13,7 @@ use super::{CitationRef, Entry, Reply, Section, citation_ref, footer};
 use crate::dataset::{Claim, Dataset, Scope, join_and};
 use crate::date::Date;
 use crate::error::LookupError;
-use crate::figure::{Figure, thousands};
+use crate::figure::{Figure, Number};
 
 // The question: how it is asked on the command line and in Discord.
 
@@ -114,7 +114,7 @@ pub struct Discrepancy {
     /// Who said what, and where the gap comes from.
     pub details: Vec<String>,
     /// Largest minus smallest, when the figures are exact.
-    pub difference: Option<i64>,
+    pub difference: Option<Number>,
     /// Claim indices involved (characterisation indices for `Characterisation`).
     pub claims: Vec<usize>,
     /// Editorial notes attached by the data's editors.
@@ -210,15 +210,17 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             .map(|(f, list)| position(data, f.with_unit(&quantity.unit), list))
             .collect();
         let mut details = Vec::new();
-        let exact: Vec<i64> = distinct
+        let exact: Vec<Number> = distinct
             .iter()
             .filter(|(f, _)| f.is_exact())
             .map(|(f, _)| f.value)
             .collect();
-        let difference =
-            (exact.len() >= 2).then(|| exact.iter().max().unwrap_or(&0) - exact.iter().min().unwrap_or(&0));
+        let difference = match (exact.iter().max(), exact.iter().min()) {
+            (Some(&max), Some(&min)) if exact.len() >= 2 => Some(max - min),
+            _ => None,
+        };
         if let Some(diff) = difference {
-            details.push(format!("Difference: {}.", thousands(diff)));
+            details.push(format!("Difference: {diff}."));
         }
         if kind == DiscrepancyKind::BetweenParties && matches!(scope, Scope::Period(..)) {
             let officials: Vec<&Claim> = claims
@@ -284,8 +286,8 @@ impl Extent {
 
 /// A figure's interval with unbounded ends as the widest values, so comparisons need no cases.
 fn bounds(figure: &Figure) -> (i128, i128) {
-    let (low, high) = figure.interval();
-    (low.map_or(i128::MIN, i128::from), high.map_or(i128::MAX, i128::from))
+    let (low, high) = figure.interval_as_read();
+    (low.unwrap_or(i128::MIN), high.unwrap_or(i128::MAX))
 }
 
 /// What kind of disagreement a group of figures holds, each given with the party side it speaks
@@ -349,7 +351,7 @@ pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String
     let (side_a, side_b) = (data.side_of(a), data.side_of(b));
     let gap = b.figure.value - a.figure.value;
     let unit = &data.quantities[q].unit;
-    let mut explained = 0;
+    let mut explained = Number::ZERO;
     let mut covered = stages_within(data, from, to) > 0;
     let mut where_: Vec<String> = Vec::new();
     for s in stages_in(data, from, to) {
@@ -359,8 +361,8 @@ pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String
         match (fa.first(), fb.first()) {
             (Some(x), Some(y)) if x.figure.is_exact() && y.figure.is_exact() => {
                 let d = y.figure.value - x.figure.value;
-                if d != 0 {
-                    explained += d;
+                if d.micros() != 0 {
+                    explained = explained + d;
                     where_.push(format!("{} ({} vs {})", stage.name, x.figure, y.figure));
                 }
             }
@@ -371,17 +373,17 @@ pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String
         "{}'s {} and {}'s {}",
         data.sides[side_a].name, a.figure, data.sides[side_b].name, b.figure
     );
-    if covered && explained == gap && !where_.is_empty() {
+    if covered && explained.micros() == gap.micros() && !where_.is_empty() {
         out.push(format!(
             "The gap of {} {unit} between {names} lies entirely in {}; all other stage figures agree.",
-            thousands(gap.abs()),
+            gap.abs(),
             join_and(&where_)
         ));
     } else if !where_.is_empty() {
         out.push(format!(
             "Of the gap of {} {unit} between {names}, {} comes from {}; the rest is not explained by stage figures.",
-            thousands(gap.abs()),
-            thousands(explained.abs()),
+            gap.abs(),
+            explained.abs(),
             join_and(&where_)
         ));
     } else if covered {

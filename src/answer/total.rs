@@ -7,7 +7,7 @@ use super::{Entry, Reply, Section, attributed_sentence, claim_entry, footer, sor
 use crate::dataset::{Claim, Dataset, Scope, join_and};
 use crate::date::Date;
 use crate::error::LookupError;
-use crate::figure::{Figure, thousands};
+use crate::figure::Figure;
 
 // The question: how it is asked on the command line and in Discord.
 
@@ -454,7 +454,7 @@ pub(super) fn compare_with_sum(
         let gap = claim.figure.value - total.value;
         format!(
             "differs by {} from the sum of the stage figures, {} ({}){coverage}",
-            thousands(gap.abs()),
+            gap.abs(),
             total.with_unit(unit),
             join_and(&stages)
         )
