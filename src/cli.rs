@@ -204,6 +204,9 @@ fn check(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> ExitCod
                     d.claimants.len(),
                     d.outlets.len()
                 );
+                for w in &d.warnings {
+                    let _ = writeln!(err, "{}:{}:{}: warning: {}", w.path.display(), w.line, w.col, w.message);
+                }
             }
             Err(e) => {
                 failed = true;

@@ -24,6 +24,9 @@ pub struct Dataset {
     pub characterisations: Vec<Characterisation>,
     pub editorial_notes: Vec<EditorialNote>,
     pub source: Source,
+    /// What the checker warns about without refusing the file (a running total revised down),
+    /// in file order.
+    pub warnings: Vec<crate::error::Problem>,
     /// Indexes and results computed from the above (see [`Dataset::derive`]).
     pub derived: Derived,
 }
@@ -35,6 +38,8 @@ pub struct Derived {
     by_scope: HashMap<(usize, Scope), Vec<usize>>,
     /// Claim id → position.
     claim_ids: HashMap<String, usize>,
+    /// For each claim, the earlier figure it updated, if any (see [`Dataset::is_update`]).
+    updated_from: Vec<Option<usize>>,
     /// Computed on first use: every discrepancy, most important first.
     pub(crate) discrepancies: OnceLock<Vec<crate::answer::Discrepancy>>,
     /// Computed on first use: each side's standing figures per (quantity, side, stage), best first.
@@ -234,9 +239,16 @@ impl Dataset {
             by_scope.entry((claim.quantity, claim.scope)).or_default().push(i);
         }
         let claim_ids = self.claims.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        let mut updated_from = vec![None; self.claims.len()];
+        for (i, claim) in self.claims.iter().enumerate() {
+            if let Some(by) = update_in(&self.claims, claim) {
+                updated_from[by] = Some(i);
+            }
+        }
         self.derived = Derived {
             by_scope,
             claim_ids,
+            updated_from,
             ..Derived::default()
         };
     }
@@ -285,6 +297,78 @@ impl Dataset {
 
     pub fn claim_index(&self, id: &str) -> Option<usize> {
         self.derived.claim_ids.get(id).copied()
+    }
+
+    // Updates of a running total. A claim superseded by a figure of the same claimants for the
+    // same quantity over a period that ends later was *updated*, not corrected: it stays true for
+    // its own period (the desk checks a 6 February outlet against the 6 February toll). Any other
+    // supersession, including one within the same period, is a correction: never used.
+
+    /// Whether `claim` was superseded by an update of its running total (see above).
+    pub fn is_update(&self, claim: &Claim) -> bool {
+        update_in(&self.claims, claim).is_some()
+    }
+
+    /// The figure that updated `claim`, when it was an update.
+    pub fn update_of(&self, claim: &Claim) -> Option<&Claim> {
+        update_in(&self.claims, claim).map(|i| &self.claims[i])
+    }
+
+    /// The earlier figure that `claim` updated, if any.
+    pub fn updated_from(&self, claim: &Claim) -> Option<&Claim> {
+        let i = self.derived.updated_from.get(self.index_of(claim)).copied().flatten()?;
+        Some(&self.claims[i])
+    }
+
+    /// The latest figure of `claim`'s running total (`claim` itself when it was not updated).
+    pub fn latest_update<'d>(&'d self, claim: &'d Claim) -> &'d Claim {
+        let mut at = claim;
+        // A chain has no loops (the checker refuses them); bounded all the same.
+        for _ in 0..self.claims.len() {
+            match self.update_of(at) {
+                Some(next) => at = next,
+                None => break,
+            }
+        }
+        at
+    }
+
+    /// Every figure of `claim`'s running total, earliest first: one claim when it has no updates.
+    pub fn series<'d>(&'d self, claim: &'d Claim) -> Vec<&'d Claim> {
+        let mut series = vec![self.latest_update(claim)];
+        while let Some(earlier) = series.last().and_then(|c| self.updated_from(c)) {
+            if series.len() > self.claims.len() {
+                break;
+            }
+            series.push(earlier);
+        }
+        series.reverse();
+        series
+    }
+
+    /// Whether a claim is true for its own scope: it stands, or it is an earlier figure of a
+    /// running total. Checks and discrepancies of a period use exactly these.
+    pub fn holds_for_its_period(&self, claim: &Claim) -> bool {
+        claim.status.stands() || self.is_update(claim)
+    }
+}
+
+/// The position of the figure that updated `claim`, when its supersession is an update: the same
+/// quantity and claimants (in any order), a period that ends later.
+pub(crate) fn update_in(claims: &[Claim], claim: &Claim) -> Option<usize> {
+    let Status::Superseded { by } = claim.status else {
+        return None;
+    };
+    let newer = claims.get(by)?;
+    let same_claimants =
+        newer.claimants.len() == claim.claimants.len() && newer.claimants.iter().all(|c| claim.claimants.contains(c));
+    match (claim.scope, newer.scope) {
+        (Scope::Period(_, old_end), Scope::Period(_, new_end))
+            if newer.quantity == claim.quantity && same_claimants && new_end > old_end =>
+        {
+            Some(by)
+        }
+        _ => None,
     }
 }
 

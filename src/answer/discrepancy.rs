@@ -158,7 +158,9 @@ fn claims_by_group(data: &Dataset) -> Vec<((usize, Scope), Vec<usize>)> {
     let mut groups: HashMap<(usize, Scope), Vec<usize>> = HashMap::new();
     let mut order = Vec::new();
     for (i, claim) in data.claims.iter().enumerate() {
-        if !claim.status.stands() {
+        // An earlier figure of a running total is still true for its own period. Never grouped
+        // with its own later figures: an update covers a period that ends later.
+        if !data.holds_for_its_period(claim) {
             continue;
         }
         let key = (claim.quantity, claim.scope);

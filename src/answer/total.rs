@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::stage::capitalise_label;
-use super::{Entry, Reply, Section, attributed_sentence, claim_entry, footer, sort_claims};
+use super::{Entry, Reply, Section, attributed_sentence, claim_entry, footer, series_entry, sort_claims};
 use crate::dataset::{Claim, Dataset, Scope, join_and};
 use crate::date::Date;
 use crate::error::LookupError;
@@ -278,8 +278,9 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
             if !sum.parts.is_empty() {
                 entries.push(Arc::new(sum_entry(data, q, who, &sum)));
             }
-            for claim in &stated {
-                let mut entry = claim_entry(data, claim, true);
+            // A running total shows once, as its series, where its latest figure falls.
+            for claim in stated.iter().filter(|c| !data.is_update(c)) {
+                let mut entry = series_entry(data, claim, true);
                 if let Scope::Period(from, to) = claim.scope
                     && claim.status.stands()
                     && !outlets

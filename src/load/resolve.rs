@@ -28,6 +28,8 @@ impl Index<'_> {
 pub(super) struct Resolver<'a> {
     pub(super) locator: Locator<'a>,
     pub(super) problems: Vec<Problem>,
+    /// What is worth a second look but not wrong: the file still loads.
+    pub(super) warnings: Vec<Problem>,
     pub(super) period: Option<(Date, Date)>,
 }
 
@@ -36,6 +38,7 @@ impl<'a> Resolver<'a> {
         Resolver {
             locator,
             problems: Vec::new(),
+            warnings: Vec::new(),
             period: None,
         }
     }
@@ -43,6 +46,11 @@ impl<'a> Resolver<'a> {
     pub(super) fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
         let problem = self.locator.problem(span, message.into());
         self.problems.push(problem);
+    }
+
+    pub(super) fn warn(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let problem = self.locator.problem(span, message.into());
+        self.warnings.push(problem);
     }
 
     pub(super) fn resolve(mut self, file: model::File, source: ds::Source) -> Result<Dataset, LoadError> {
@@ -182,6 +190,7 @@ impl<'a> Resolver<'a> {
             &file.claims.iter().map(|c| &c.id).collect::<Vec<_>>(),
             claims.iter().map(|c| &c.status),
         );
+        self.check_revisions(&file.claims, &claims);
 
         let topics: Vec<ds::Topic> = file
             .topics
@@ -237,6 +246,7 @@ impl<'a> Resolver<'a> {
             return Err(LoadError::Invalid(self.problems));
         }
         stages.sort_by_key(|s| s.when.date);
+        self.warnings.sort_by_key(|p| (p.line, p.col));
         let dataset = Dataset {
             story: ds::Story {
                 primary_quantity,
@@ -252,6 +262,7 @@ impl<'a> Resolver<'a> {
             characterisations,
             editorial_notes,
             source,
+            warnings: self.warnings,
             derived: ds::Derived::default(),
         };
         let mut dataset = remap_stages(dataset, &file.stages);

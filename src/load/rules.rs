@@ -400,6 +400,27 @@ impl Resolver<'_> {
         }
     }
 
+    /// A running total updated to a lower figure is possible (a recount, a change of method) but
+    /// worth a second look: a warning at the lower figure, not an error.
+    pub(super) fn check_revisions(&mut self, file: &[model::Claim], claims: &[ds::Claim]) {
+        for claim in claims {
+            let Some(by) = ds::update_in(claims, claim) else {
+                continue;
+            };
+            let (newer, written) = (&claims[by], &file[by]);
+            if let (Some(old_low), Some(new_high)) =
+                (claim.figure.interval_as_read().0, newer.figure.interval_as_read().1)
+                && new_high < old_low
+            {
+                let msg = format!(
+                    "revised down: `{}` gives {}, lower than the {} of `{}` that it updates",
+                    newer.id, newer.figure, claim.figure, claim.id
+                );
+                self.warn(written.value.span(), msg);
+            }
+        }
+    }
+
     /// A chain of `superseded_by` must end at a claim that stands; a loop never does. One pass:
     /// each claim is walked once, so a long valid chain costs its length, not its length squared.
     /// A loop is reported once, at its first member in file order, listed from there.
