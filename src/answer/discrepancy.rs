@@ -668,11 +668,16 @@ fn position(data: &Dataset, what: String, claims: &[&Claim]) -> Arc<Entry> {
     }
     let ids: Vec<String> = claims.iter().map(|c| format!("{} (said {})", c.id, c.said)).collect();
     let unconfirmed = claims.iter().all(|c| c.status != crate::dataset::Status::Current);
+    // An earlier figure of a running total is not unconfirmed: it says what it was updated to.
+    let status = match claims {
+        [one] if data.is_update(one) => super::update_note(data, one),
+        _ => unconfirmed.then(|| "unconfirmed".to_string()),
+    };
     Arc::new(Entry {
         who: data.claimant_names(&who.list),
         what,
         details: vec![ids.join(", ")],
-        status: unconfirmed.then(|| "unconfirmed".to_string()),
+        status,
         citations,
         claim_id: None,
     })
