@@ -146,12 +146,15 @@ pub enum Scope {
 pub enum Status {
     Current,
     Unconfirmed,
+    /// Replaced by claim `by`: an update of a running total (still true for its own period) or
+    /// a correction (never used); [`Dataset::is_update`] tells which.
     Superseded { by: usize },
     Retracted { on: Date, reason: String },
 }
 
 impl Status {
-    /// Claims that still stand: they take part in sums and discrepancies.
+    /// Claims that still stand: they take part in sums and discrepancies. An earlier figure of
+    /// a running total does too, for its own period: see [`Dataset::holds_for_its_period`].
     pub fn stands(&self) -> bool {
         matches!(self, Status::Current | Status::Unconfirmed)
     }
