@@ -40,6 +40,10 @@ pub struct Derived {
     claim_ids: HashMap<String, usize>,
     /// For each claim, the earlier figure it updated, if any (see [`Dataset::is_update`]).
     updated_from: Vec<Option<usize>>,
+    /// For each claim, the latest figure of its running total (itself when not updated).
+    latest: Vec<usize>,
+    /// Whether a claim is in its latest figure's series (see [`Dataset::series`]).
+    in_series: Vec<bool>,
     /// Computed on first use: every discrepancy, most important first.
     pub(crate) discrepancies: OnceLock<Vec<crate::answer::Discrepancy>>,
     /// Computed on first use: each side's standing figures per (quantity, side, stage), best first.
@@ -148,8 +152,13 @@ pub enum Status {
     Unconfirmed,
     /// Replaced by claim `by`: an update of a running total (still true for its own period) or
     /// a correction (never used); [`Dataset::is_update`] tells which.
-    Superseded { by: usize },
-    Retracted { on: Date, reason: String },
+    Superseded {
+        by: usize,
+    },
+    Retracted {
+        on: Date,
+        reason: String,
+    },
 }
 
 impl Status {
@@ -242,16 +251,36 @@ impl Dataset {
             by_scope.entry((claim.quantity, claim.scope)).or_default().push(i);
         }
         let claim_ids = self.claims.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
-        let mut updated_from = vec![None; self.claims.len()];
+        // Should two figures name the same update, the one covering the later period leads to it.
+        let mut updated_from: Vec<Option<usize>> = vec![None; self.claims.len()];
+        let end = |c: &Claim| match c.scope {
+            Scope::Period(_, to) => Some(to),
+            _ => None,
+        };
         for (i, claim) in self.claims.iter().enumerate() {
-            if let Some(by) = update_in(&self.claims, claim) {
+            if let Some(by) = update_in(&self.claims, claim)
+                && updated_from[by].is_none_or(|j| end(&self.claims[j]) < end(claim))
+            {
                 updated_from[by] = Some(i);
+            }
+        }
+        let latest = latest_updates(&self.claims);
+        let mut in_series = vec![false; self.claims.len()];
+        for (i, &l) in latest.iter().enumerate() {
+            if i == l {
+                let mut at = Some(i);
+                while let Some(a) = at.filter(|&a| !in_series[a]) {
+                    in_series[a] = true;
+                    at = updated_from[a];
+                }
             }
         }
         self.derived = Derived {
             by_scope,
             claim_ids,
             updated_from,
+            latest,
+            in_series,
             ..Derived::default()
         };
     }
@@ -325,28 +354,35 @@ impl Dataset {
 
     /// The latest figure of `claim`'s running total (`claim` itself when it was not updated).
     pub fn latest_update<'d>(&'d self, claim: &'d Claim) -> &'d Claim {
-        let mut at = claim;
-        // A chain has no loops (the checker refuses them); bounded all the same.
-        for _ in 0..self.claims.len() {
-            match self.update_of(at) {
-                Some(next) => at = next,
-                None => break,
-            }
+        match self.derived.latest.get(self.index_of(claim)) {
+            Some(&i) => &self.claims[i],
+            None => claim,
         }
-        at
     }
 
-    /// Every figure of `claim`'s running total, earliest first: one claim when it has no updates.
+    /// Every figure of `claim`'s running total, earliest first, ending with the latest: one claim
+    /// when it has no updates. (Should an editor point two figures at the same update, the one
+    /// covering the later period is in the series; the other is a series of its own.)
     pub fn series<'d>(&'d self, claim: &'d Claim) -> Vec<&'d Claim> {
+        if !self.in_latest_series(claim) {
+            return vec![claim];
+        }
         let mut series = vec![self.latest_update(claim)];
         while let Some(earlier) = series.last().and_then(|c| self.updated_from(c)) {
-            if series.len() > self.claims.len() {
-                break;
-            }
             series.push(earlier);
         }
         series.reverse();
         series
+    }
+
+    /// Whether `claim` is in its latest figure's series (true of every claim but the odd one
+    /// out when two figures name the same update). Constant time.
+    pub fn in_latest_series(&self, claim: &Claim) -> bool {
+        self.derived
+            .in_series
+            .get(self.index_of(claim))
+            .copied()
+            .unwrap_or(true)
     }
 
     /// Whether a claim is true for its own scope: it stands, or it is an earlier figure of a
@@ -354,6 +390,33 @@ impl Dataset {
     pub fn holds_for_its_period(&self, claim: &Claim) -> bool {
         claim.status.stands() || self.is_update(claim)
     }
+}
+
+/// For each claim, the latest figure of its running total: linear, each chain walked once.
+fn latest_updates(claims: &[Claim]) -> Vec<usize> {
+    const UNKNOWN: usize = usize::MAX;
+    let mut latest = vec![UNKNOWN; claims.len()];
+    let mut path = Vec::new();
+    for start in 0..claims.len() {
+        let mut at = start;
+        // Chains have no loops (the checker refuses them); bounded all the same.
+        while latest[at] == UNKNOWN && path.len() <= claims.len() {
+            path.push(at);
+            match update_in(claims, &claims[at]) {
+                Some(next) => at = next,
+                None => {
+                    latest[at] = at;
+                    break;
+                }
+            }
+        }
+        // Only a loop, which the checker refuses, leaves the end unknown.
+        let end = if latest[at] == UNKNOWN { at } else { latest[at] };
+        for i in path.drain(..) {
+            latest[i] = end;
+        }
+    }
+    latest
 }
 
 /// The position of the figure that updated `claim`, when its supersession is an update: the same

@@ -642,3 +642,39 @@ fn a_revision_down_is_a_warning() {
     );
     assert!(bundled().warnings.is_empty());
 }
+
+/// Two figures pointing at the same update: the one covering the later period is in the series,
+/// the other keeps an entry of its own; no figure goes missing.
+#[test]
+fn two_figures_updated_by_the_same_one() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/invented-quake-toll.toml");
+    let text = std::fs::read_to_string(path).unwrap().replacen(
+        "value = 380\nstatus = \"superseded\"\nsuperseded_by = \"QT-F011\"",
+        "value = 380\nstatus = \"superseded\"\nsuperseded_by = \"QT-F012\"",
+        1,
+    );
+    let data = Dataset::from_bytes(text.as_bytes(), Path::new("quake.toml")).expect("loads");
+    let early = claim(&data, "QT-F010");
+    assert!(data.is_update(early));
+    assert_eq!(data.latest_update(early).id, "QT-F012");
+    let ids = |c| data.series(c).iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(claim(&data, "QT-F012")), ["QT-F011", "QT-F012"]);
+    assert_eq!(ids(early), ["QT-F010"]);
+    let source = ask(
+        &data,
+        Query::Source {
+            claimant: "lanterns".into(),
+        },
+    );
+    assert_eq!(
+        lines(&source),
+        [
+            "the Lantern Rescue Corps (north): 380 deaths",
+            "the Lantern Rescue Corps (north): 790 (7 Feb) → 1,020 (9 Feb) deaths",
+        ]
+    );
+    assert_eq!(
+        source.sections[0].entries[0].status.as_deref(),
+        Some("since updated to 1,020 deaths on 9 February 2032 (QT-F012)")
+    );
+}

@@ -354,12 +354,19 @@ pub fn series_text(data: &Dataset, series: &[&Claim]) -> String {
     text
 }
 
+/// Whether an earlier figure of a running total is shown within its latest figure's series
+/// rather than on its own. Only one earlier figure leads to each update; should an editor point
+/// two at the same one, the other keeps its own entry, so that no figure goes missing.
+fn folded_into_series(data: &Dataset, claim: &Claim) -> bool {
+    data.is_update(claim) && data.in_latest_series(claim)
+}
+
 /// The entry for the latest figure of a running total, showing the whole series in one line
 /// and citing every figure in it (latest first); a claim without updates gets its own entry.
 fn series_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Arc<Entry> {
     let mut entry = claim_entry(data, claim, show_scope);
     let series = data.series(claim);
-    if series.len() < 2 {
+    if series.len() < 2 || !std::ptr::eq(series[series.len() - 1], claim) {
         return entry;
     }
     let earlier: Vec<String> = series[..series.len() - 1]

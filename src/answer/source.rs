@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use super::{
-    Entry, Names, OptionSpec, Query, Question, Reply, Section, citation_ref, footer, series_entry, status_text,
+    Entry, Names, OptionSpec, Query, Question, Reply, Section, citation_ref, folded_into_series, footer, series_entry,
+    status_text,
 };
 use crate::dataset::Dataset;
 use crate::error::LookupError;
@@ -41,7 +42,7 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
     let mut claims: Vec<_> = data.claims.iter().filter(|cl| cl.claimants.contains(&c)).collect();
     claims.sort_by_key(|cl| cl.said.date);
     // A running total is one entry, its series, where its latest figure falls.
-    let listed: Vec<_> = claims.iter().filter(|cl| !data.is_update(cl)).collect();
+    let listed: Vec<_> = claims.iter().filter(|cl| !folded_into_series(data, cl)).collect();
     let mut sections = Vec::new();
     if !claims.is_empty() {
         sections.push(Section {

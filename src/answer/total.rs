@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use super::stage::capitalise_label;
-use super::{Entry, Reply, Section, attributed_sentence, claim_entry, footer, series_entry, sort_claims};
+use super::{
+    Entry, Reply, Section, attributed_sentence, claim_entry, folded_into_series, footer, series_entry, sort_claims,
+};
 use crate::dataset::{Claim, Dataset, Scope, join_and};
 use crate::date::Date;
 use crate::error::LookupError;
@@ -279,7 +281,7 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
                 entries.push(Arc::new(sum_entry(data, q, who, &sum)));
             }
             // A running total shows once, as its series, where its latest figure falls.
-            for claim in stated.iter().filter(|c| !data.is_update(c)) {
+            for claim in stated.iter().filter(|c| !folded_into_series(data, c)) {
                 let mut entry = series_entry(data, claim, true);
                 if let Scope::Period(from, to) = claim.scope
                     && claim.status.stands()
