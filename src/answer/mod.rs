@@ -304,7 +304,8 @@ fn build_claim_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Entry {
 }
 
 /// For an earlier figure of a running total, "since updated to 1,414 deaths on 12 February
-/// 2023 (QT-F014)": it is true for its own period, and this says it is no longer the latest.
+/// 2032 (QT-F003)": it is true for its own period, and this says it is no longer the latest.
+/// Checks and breakdowns that use an earlier figure as a term flag it with this.
 pub fn update_note(data: &Dataset, claim: &Claim) -> Option<String> {
     if !data.is_update(claim) {
         return None;
