@@ -366,6 +366,10 @@ fn folded_into_series(data: &Dataset, claim: &Claim) -> bool {
 /// and citing every figure in it (latest first); a claim without updates gets its own entry.
 fn series_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Arc<Entry> {
     let mut entry = claim_entry(data, claim, show_scope);
+    // Most figures were never updated: no series to build.
+    if data.updated_from(claim).is_none() {
+        return entry;
+    }
     let series = data.series(claim);
     if series.len() < 2 || !std::ptr::eq(series[series.len() - 1], claim) {
         return entry;
