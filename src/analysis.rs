@@ -21,6 +21,7 @@ use std::collections::HashMap;
 
 use crate::dataset::{Claim, Dataset, Scope, Status};
 use crate::date::Date;
+use crate::figure::Number;
 
 /// Every check of one story version (computed once per version, see [`analysis`]).
 #[derive(Debug, Clone, Default)]
@@ -116,9 +117,10 @@ pub struct Check {
     /// The claim whose figure is checked.
     pub stated: usize,
     pub terms: Vec<Term>,
-    /// The values the sum allows: `low` up to `high` (`None`: no upper bound).
-    pub low: i64,
-    pub high: Option<i64>,
+    /// The values the sum allows: `low` up to `high` (`None`: no upper bound), with the finest
+    /// places of its terms.
+    pub low: Number,
+    pub high: Option<Number>,
     /// Every term is one exact figure and nothing is missing: the sum is `low`.
     pub exact: bool,
     pub verdict: Verdict,
@@ -186,7 +188,7 @@ fn stage_checks(data: &Dataset, terms: &mut TermChooser, stated: usize, from: Da
             kind: CheckKind::Stages,
             stated,
             terms: Vec::new(),
-            low: 0,
+            low: Number::ZERO,
             high: None,
             exact: false,
             verdict: Verdict::Unchecked,
@@ -319,13 +321,16 @@ fn finish(
     missing: Vec<String>,
     missing_unchecks: bool,
 ) -> Check {
-    let mut low: i64 = 0;
-    let mut high: Option<i64> = Some(0);
+    // In millionths, as `Figure::interval` gives them.
+    let mut low: i128 = 0;
+    let mut high: Option<i128> = Some(0);
+    let mut places = 0;
     let mut exact = missing.is_empty();
     for term in &terms {
         let (lo, hi) = term_interval(data, &term.choice);
         low = low.saturating_add(lo);
         high = high.zip(hi).map(|(a, b)| a.saturating_add(b));
+        places = places.max(term_places(data, &term.choice));
         exact &= matches!(term.choice, Choice::One { claim, .. } if data.claims[claim].figure.is_exact());
     }
     if !missing.is_empty() {
@@ -339,7 +344,7 @@ fn finish(
         Verdict::Unchecked
     } else if !overlap {
         Verdict::Contradicts
-    } else if exact && figure.is_exact() && figure.value == low {
+    } else if exact && figure.is_exact() && figure.value.micros() == low {
         Verdict::Matches
     } else {
         Verdict::Consistent
@@ -348,16 +353,17 @@ fn finish(
         kind,
         stated,
         terms,
-        low,
-        high,
+        low: Number::from_micros(low, places),
+        high: high.map(|h| Number::from_micros(h, places)),
         exact,
         verdict,
         missing,
     }
 }
 
-/// The values a term allows; counts are never negative, so an open lower end is 0.
-fn term_interval(data: &Dataset, choice: &Choice) -> (i64, Option<i64>) {
+/// The values a term allows, in millionths; counts are never negative, so an open lower end
+/// is 0.
+fn term_interval(data: &Dataset, choice: &Choice) -> (i128, Option<i128>) {
     let one = |c: usize| {
         let (lo, hi) = data.claims[c].figure.interval();
         (lo.unwrap_or(0).max(0), hi)
@@ -367,10 +373,23 @@ fn term_interval(data: &Dataset, choice: &Choice) -> (i64, Option<i64>) {
         Choice::Contested { claims } => claims
             .iter()
             .map(|&c| one(c))
-            .fold((i64::MAX, Some(0)), |(lo, hi), (l, h)| {
+            .fold((i128::MAX, Some(0)), |(lo, hi), (l, h)| {
                 (lo.min(l), hi.zip(h).map(|(a, b)| a.max(b)))
             }),
         Choice::Missing => (0, None),
+    }
+}
+
+/// The decimal places a term's figures are written with.
+fn term_places(data: &Dataset, choice: &Choice) -> u8 {
+    let places = |c: usize| {
+        let f = data.claims[c].figure;
+        f.value.places().max(f.high.places())
+    };
+    match choice {
+        Choice::One { claim, .. } => places(*claim),
+        Choice::Contested { claims } => claims.iter().map(|&c| places(c)).max().unwrap_or(0),
+        Choice::Missing => 0,
     }
 }
 
@@ -457,7 +476,7 @@ fn pick(data: &Dataset, mut candidates: Vec<usize>, group: &Group) -> Option<Cho
         return None;
     }
     // Intervals on a line overlap pairwise exactly when they all share a point.
-    let (mut lo, mut hi) = (i64::MIN, None::<i64>);
+    let (mut lo, mut hi) = (i128::MIN, None::<i128>);
     for &c in &candidates {
         let (l, h) = data.claims[c].figure.interval();
         lo = lo.max(l.unwrap_or(0));

@@ -25,7 +25,8 @@ pub struct Dataset {
     pub editorial_notes: Vec<EditorialNote>,
     pub breakdowns: Vec<Breakdown>,
     pub source: Source,
-    /// What loading doubted without refusing (a figure its own words contradict), for `check`.
+    /// What loading doubted without refusing (a figure its own words contradict, a running total
+    /// revised down), in file order, for `check` (`--strict` refuses them).
     pub warnings: Vec<crate::error::Problem>,
     /// Indexes and results computed from the above (see [`Dataset::derive`]).
     pub derived: Derived,
@@ -40,6 +41,12 @@ pub struct Derived {
     claim_ids: HashMap<String, usize>,
     /// Computed on first use: every arithmetic check.
     pub(crate) analysis: OnceLock<crate::analysis::Analysis>,
+    /// For each claim, the earlier figure it updated, if any (see [`Dataset::is_update`]).
+    updated_from: Vec<Option<usize>>,
+    /// For each claim, the latest figure of its running total (itself when not updated).
+    latest: Vec<usize>,
+    /// Whether a claim is in its latest figure's series (see [`Dataset::series`]).
+    in_series: Vec<bool>,
     /// Computed on first use: every discrepancy, most important first.
     pub(crate) discrepancies: OnceLock<Vec<crate::answer::Discrepancy>>,
     /// Computed on first use: each side's standing figures per (quantity, side, stage), best first.
@@ -148,12 +155,20 @@ pub enum Scope {
 pub enum Status {
     Current,
     Unconfirmed,
-    Superseded { by: usize },
-    Retracted { on: Date, reason: String },
+    /// Replaced by claim `by`: an update of a running total (still true for its own period) or
+    /// a correction (never used); [`Dataset::is_update`] tells which.
+    Superseded {
+        by: usize,
+    },
+    Retracted {
+        on: Date,
+        reason: String,
+    },
 }
 
 impl Status {
-    /// Claims that still stand: they take part in sums and discrepancies.
+    /// Claims that still stand: they take part in sums and discrepancies. An earlier figure of
+    /// a running total does too, for its own period: see [`Dataset::holds_for_its_period`].
     pub fn stands(&self) -> bool {
         matches!(self, Status::Current | Status::Unconfirmed)
     }
@@ -254,9 +269,36 @@ impl Dataset {
             by_scope.entry((claim.quantity, claim.scope)).or_default().push(i);
         }
         let claim_ids = self.claims.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        // Should two figures name the same update, the one covering the later period leads to it.
+        let mut updated_from: Vec<Option<usize>> = vec![None; self.claims.len()];
+        let end = |c: &Claim| match c.scope {
+            Scope::Period(_, to) => Some(to),
+            _ => None,
+        };
+        for (i, claim) in self.claims.iter().enumerate() {
+            if let Some(by) = update_in(&self.claims, claim)
+                && updated_from[by].is_none_or(|j| end(&self.claims[j]) < end(claim))
+            {
+                updated_from[by] = Some(i);
+            }
+        }
+        let latest = latest_updates(&self.claims);
+        let mut in_series = vec![false; self.claims.len()];
+        for (i, &l) in latest.iter().enumerate() {
+            if i == l {
+                let mut at = Some(i);
+                while let Some(a) = at.filter(|&a| !in_series[a]) {
+                    in_series[a] = true;
+                    at = updated_from[a];
+                }
+            }
+        }
         self.derived = Derived {
             by_scope,
             claim_ids,
+            updated_from,
+            latest,
+            in_series,
             ..Derived::default()
         };
     }
@@ -305,6 +347,112 @@ impl Dataset {
 
     pub fn claim_index(&self, id: &str) -> Option<usize> {
         self.derived.claim_ids.get(id).copied()
+    }
+
+    // Updates of a running total. A claim superseded by a figure of the same claimants for the
+    // same quantity over a period that ends later was *updated*, not corrected: it stays true for
+    // its own period (the desk checks a 6 February outlet against the 6 February toll). Any other
+    // supersession, including one within the same period, is a correction: never used.
+
+    /// Whether `claim` was superseded by an update of its running total (see above).
+    pub fn is_update(&self, claim: &Claim) -> bool {
+        update_in(&self.claims, claim).is_some()
+    }
+
+    /// The figure that updated `claim`, when it was an update.
+    pub fn update_of(&self, claim: &Claim) -> Option<&Claim> {
+        update_in(&self.claims, claim).map(|i| &self.claims[i])
+    }
+
+    /// The earlier figure that `claim` updated, if any.
+    pub fn updated_from(&self, claim: &Claim) -> Option<&Claim> {
+        let i = self.derived.updated_from.get(self.index_of(claim)).copied().flatten()?;
+        Some(&self.claims[i])
+    }
+
+    /// The latest figure of `claim`'s running total (`claim` itself when it was not updated).
+    pub fn latest_update<'d>(&'d self, claim: &'d Claim) -> &'d Claim {
+        match self.derived.latest.get(self.index_of(claim)) {
+            Some(&i) => &self.claims[i],
+            None => claim,
+        }
+    }
+
+    /// Every figure of `claim`'s running total, earliest first, ending with the latest: one claim
+    /// when it has no updates. (Should an editor point two figures at the same update, the one
+    /// covering the later period is in the series; the other is a series of its own.)
+    pub fn series<'d>(&'d self, claim: &'d Claim) -> Vec<&'d Claim> {
+        if !self.in_latest_series(claim) {
+            return vec![claim];
+        }
+        let mut series = vec![self.latest_update(claim)];
+        while let Some(earlier) = series.last().and_then(|c| self.updated_from(c)) {
+            series.push(earlier);
+        }
+        series.reverse();
+        series
+    }
+
+    /// Whether `claim` is in its latest figure's series (true of every claim but the odd one
+    /// out when two figures name the same update). Constant time.
+    pub fn in_latest_series(&self, claim: &Claim) -> bool {
+        self.derived
+            .in_series
+            .get(self.index_of(claim))
+            .copied()
+            .unwrap_or(true)
+    }
+
+    /// Whether a claim is true for its own scope: it stands, or it is an earlier figure of a
+    /// running total. Checks and discrepancies of a period use exactly these.
+    pub fn holds_for_its_period(&self, claim: &Claim) -> bool {
+        claim.status.stands() || self.is_update(claim)
+    }
+}
+
+/// For each claim, the latest figure of its running total: linear, each chain walked once.
+fn latest_updates(claims: &[Claim]) -> Vec<usize> {
+    const UNKNOWN: usize = usize::MAX;
+    let mut latest = vec![UNKNOWN; claims.len()];
+    let mut path = Vec::new();
+    for start in 0..claims.len() {
+        let mut at = start;
+        // Chains have no loops (the checker refuses them); bounded all the same.
+        while latest[at] == UNKNOWN && path.len() <= claims.len() {
+            path.push(at);
+            match update_in(claims, &claims[at]) {
+                Some(next) => at = next,
+                None => {
+                    latest[at] = at;
+                    break;
+                }
+            }
+        }
+        // Only a loop, which the checker refuses, leaves the end unknown.
+        let end = if latest[at] == UNKNOWN { at } else { latest[at] };
+        for i in path.drain(..) {
+            latest[i] = end;
+        }
+    }
+    latest
+}
+
+/// The position of the figure that updated `claim`, when its supersession is an update: the same
+/// quantity and claimants (in any order), a period that ends later.
+pub(crate) fn update_in(claims: &[Claim], claim: &Claim) -> Option<usize> {
+    let Status::Superseded { by } = claim.status else {
+        return None;
+    };
+    let newer = claims.get(by)?;
+    let same_claimants =
+        newer.claimants.len() == claim.claimants.len() && newer.claimants.iter().all(|c| claim.claimants.contains(c));
+    match (claim.scope, newer.scope) {
+        (Scope::Period(_, old_end), Scope::Period(_, new_end))
+            if newer.quantity == claim.quantity && same_claimants && new_end > old_end =>
+        {
+            Some(by)
+        }
+        _ => None,
     }
 }
 

@@ -180,6 +180,11 @@ impl<'a> Locator<'a> {
         }
     }
 
+    /// The file's text.
+    pub(crate) fn text(&self) -> &'a str {
+        self.text
+    }
+
     pub(crate) fn problem(&self, span: Range<usize>, message: String) -> Problem {
         let line_starts = self.line_starts.get_or_init(|| {
             std::iter::once(0)

@@ -182,13 +182,14 @@ pub struct Claim {
     /// The date this claim gives for its stage, when it differs from the stage's own date.
     #[serde(default)]
     pub event_date: Option<Spanned<Datetime>>,
-    pub value: Spanned<i64>,
+    /// An integer or a decimal (`7.8`); see [`Number`].
+    pub value: Spanned<Number>,
     /// "exact" (default), "more than", "at least", "about", "nearly", "up to", "fewer than", "range".
     #[serde(default)]
     pub qualifier: Option<Spanned<String>>,
     /// Upper end, with `qualifier = "range"` (then `value` is the lower end).
     #[serde(default)]
-    pub high: Option<Spanned<i64>>,
+    pub high: Option<Spanned<Number>>,
     /// The original wording where it matters: "more than 6,000".
     #[serde(default)]
     pub wording: Option<String>,
@@ -274,4 +275,40 @@ pub struct EditorialNote {
     pub text: Spanned<String>,
     #[serde(default)]
     pub citation: Option<Citation>,
+}
+
+/// A figure's number as TOML reads it: an integer, or a decimal that the TOML parser has already
+/// made a binary float. The loader recovers a decimal's digits as written from the file's text
+/// (by the value's span), so the float is only used to tell `nan` and `inf` apart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    Integer(i64),
+    Float(f64),
+}
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Number, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Number;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number, like 1245 or 7.8")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Number, E> {
+                Ok(Number::Integer(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Number, E> {
+                i64::try_from(v)
+                    .map(Number::Integer)
+                    .map_err(|_| E::custom(format!("{v} is too large for a figure")))
+            }
+            fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Number, E> {
+                Err(E::custom(format!("{v} is too large for a figure")))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Number, E> {
+                Ok(Number::Float(v))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }

@@ -229,7 +229,7 @@ fn russian_bodies_received_add_up_to_78_and_the_other_counts_disagree() {
         "Total, 11–16 June 2025: 78 vs 57 vs 79 vs fewer than 100 — Russian bodies handed to Russia"
     );
     assert_eq!(june.kind, DiscrepancyKind::WithinSide);
-    assert_eq!(june.difference, Some(22));
+    assert_eq!(june.difference, Some(22.into()));
 }
 
 #[test]
@@ -261,7 +261,7 @@ fn discrepancies_are_computed_and_ranked() {
     assert!(found[0].headline.contains("6,057") && found[0].headline.contains("6,060"));
     assert_eq!(
         found[0].difference,
-        Some(3),
+        Some(3.into()),
         "between the parties' exact figures, not Putin's rounded 6,000"
     );
     assert!(
@@ -275,7 +275,7 @@ fn discrepancies_are_computed_and_ranked() {
         found[1].headline,
         "Stage 5 (final) (16 June 2025): 1,245 vs 1,248 — bodies handed to Ukraine"
     );
-    assert_eq!(found[1].difference, Some(3));
+    assert_eq!(found[1].difference, Some(3.into()));
 
     let nature = found
         .iter()
@@ -426,6 +426,12 @@ fn rendered_replies() {
     let invented = invented();
     insta::assert_snapshot!("invented_discrepancy", text(&ask(&invented, discrepancy(None))));
     insta::assert_snapshot!("invented_total", text(&ask(&invented, total(None, None))));
+    let quake = quake();
+    insta::assert_snapshot!("quake_discrepancy", text(&ask(&quake, discrepancy(None))));
+    insta::assert_snapshot!(
+        "quake_total_gov_areas",
+        text(&ask(&quake, total(Some("deaths-gov-areas"), None)))
+    );
 }
 
 #[test]
@@ -443,4 +449,227 @@ fn a_quantity_with_only_whole_story_figures_lists_them() {
         "Rustem Umerov (UA) and Volodymyr Zelensky (UA): 6,000 bodies (“6,000 for 6,000”)"
     );
     assert!(all.iter().any(|l| l.contains("12,000 bodies")), "{all:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The invented quake toll: running totals updated daily, decimals.
+
+fn quake() -> Dataset {
+    Dataset::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/invented-quake-toll.toml"))
+        .expect("test data loads")
+}
+
+fn claim<'d>(data: &'d Dataset, id: &str) -> &'d figures_bot::dataset::Claim {
+    &data.claims[data.claim_index(id).expect(id)]
+}
+
+/// An update stays true for its own period; a correction within the same period is not one.
+#[test]
+fn updates_are_told_from_corrections() {
+    let data = quake();
+    for id in ["QT-F001", "QT-F002", "QT-F010", "QT-F011", "QT-F030", "QT-F031"] {
+        assert!(data.is_update(claim(&data, id)), "{id}");
+        assert!(data.holds_for_its_period(claim(&data, id)), "{id}");
+    }
+    // Superseded the same evening, for the same period: a correction, never used.
+    let typo = claim(&data, "QT-F004");
+    assert!(!data.is_update(typo));
+    assert!(!data.holds_for_its_period(typo));
+    assert_eq!(
+        data.update_of(claim(&data, "QT-F001")).map(|c| c.id.as_str()),
+        Some("QT-F002")
+    );
+    assert_eq!(data.latest_update(claim(&data, "QT-F001")).id, "QT-F003");
+    assert_eq!(data.latest_update(claim(&data, "QT-F003")).id, "QT-F003");
+    let series: Vec<&str> = data
+        .series(claim(&data, "QT-F002"))
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(series, ["QT-F001", "QT-F002", "QT-F003"]);
+    assert_eq!(data.series(typo).len(), 1);
+}
+
+/// `source` and `total` show a running total once, as its series, citing every figure in it.
+#[test]
+fn a_running_total_is_one_series() {
+    let data = quake();
+    let source = ask(
+        &data,
+        Query::Source {
+            claimant: "ministry".into(),
+        },
+    );
+    assert_eq!(
+        lines(&source),
+        [
+            "Veridia's Health Ministry (gov): 1,226 deaths",
+            "Veridia's Health Ministry (gov): 15.5%",
+            "Veridia's Health Ministry (gov): 430 (6 Feb) → 1,262 (7 Feb) → 1,414 (12 Feb) deaths",
+        ]
+    );
+    let entries = &source.sections[0].entries;
+    assert_eq!(entries[0].status.as_deref(), Some("superseded by QT-F002"));
+    assert_eq!(entries[2].status, None);
+    assert_eq!(entries[2].claim_id.as_deref(), Some("QT-F003"));
+    let urls: Vec<&str> = entries[2].citations.iter().map(|c| &*c.url).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://example.org/wire/qt-f003",
+            "https://example.org/wire/qt-f002",
+            "https://example.org/wire/qt-f001",
+        ]
+    );
+    let total = ask(&data, total(Some("deaths"), Some("dpa")));
+    assert_eq!(
+        lines(&total),
+        ["the National Disaster Protection Agency (gov): 2,052 (7 Feb) → 2,100 (8 Feb) → 2,090 (9 Feb) deaths"]
+    );
+    // The current answer leads with the latest figure.
+    assert_eq!(
+        total.sentence.as_deref(),
+        Some(
+            "The National Disaster Protection Agency says 2,090 deaths were recorded nationwide between 6 and 9 February 2032."
+        )
+    );
+}
+
+/// Earlier figures take part in their own period's discrepancies, flagged as updated; never
+/// against their own later figures.
+#[test]
+fn updates_in_discrepancies() {
+    let data = quake();
+    let found = discrepancies(&data);
+    let headlines: Vec<(&str, DiscrepancyKind)> = found.iter().map(|d| (d.headline.as_str(), d.kind)).collect();
+    assert_eq!(
+        headlines,
+        [
+            (
+                "Total, 6–8 February 2032: 2,100 vs about 2,500 — deaths nationwide",
+                DiscrepancyKind::BetweenParties
+            ),
+            (
+                "Main shock (6 February 2032): 7.8 vs 7.7 — magnitude",
+                DiscrepancyKind::BetweenParties
+            ),
+            (
+                "Main shock (6 February 2032): 17.9 vs 24.1 — depth of the quake",
+                DiscrepancyKind::BetweenParties
+            ),
+            (
+                "Total, 6–7 February 2032: 2,052 vs more than 2,000 — deaths nationwide",
+                DiscrepancyKind::Precision
+            ),
+            (
+                "Aftershock (7 February 2032): 6.7 vs 6.72 — magnitude",
+                DiscrepancyKind::Precision
+            ),
+            (
+                "Overall: 15.5 vs about 15 — share of hospitals damaged",
+                DiscrepancyKind::Precision
+            ),
+        ]
+    );
+    assert_eq!(
+        found[0].positions[0].status.as_deref(),
+        Some("since updated to 2,090 deaths on 9 February 2032 (QT-F032)")
+    );
+    assert_eq!(found[0].positions[0].what, "2,100 deaths");
+    // No discrepancy sets a figure against its own later update, or uses the correction.
+    let typo = data.claim_index("QT-F004").unwrap();
+    for d in found {
+        assert!(!d.claims.contains(&typo), "{}", d.headline);
+        for &i in &d.claims {
+            let later = data.series(&data.claims[i]);
+            let own: Vec<usize> = later.iter().map(|c| data.index_of(c)).filter(|&j| j != i).collect();
+            assert!(d.claims.iter().all(|c| !own.contains(c)), "{}", d.headline);
+        }
+    }
+}
+
+/// Decimals keep their digits as written; a difference below the coarser figure's last digit
+/// is a precision difference; differences are exact.
+#[test]
+fn decimals_as_written() {
+    let data = quake();
+    assert_eq!(claim(&data, "QT-F050").figure.to_string(), "7.8");
+    assert_eq!(claim(&data, "QT-F055").figure.to_string(), "6.72");
+    let found = discrepancies(&data);
+    let difference = |i: usize| found[i].difference.map(|d| d.to_string());
+    assert_eq!(difference(1).as_deref(), Some("0.1"));
+    assert_eq!(difference(2).as_deref(), Some("6.2"));
+    assert_eq!(difference(4).as_deref(), Some("0.02"));
+    let text = text(&ask(&data, discrepancy(None)));
+    for written in [
+        "7.8 Mw",
+        "7.7 Mw",
+        "17.9 km",
+        "24.1 km",
+        "6.72 Mw",
+        "15.5%",
+        "about 15%",
+    ] {
+        assert!(text.contains(written), "{written} missing");
+    }
+    assert!(!text.contains("7.80") && !text.contains("7.79"));
+    let stage = ask(&data, stage("main shock"));
+    assert_eq!(
+        stage.sentence.as_deref(),
+        Some(
+            "The Veridian Seismic Institute says 7.8 Mw was the magnitude on 6 February 2032; the Northland Geological Survey puts the figure at 7.7."
+        )
+    );
+}
+
+/// A running total updated to a lower figure loads, with a warning at the lower figure.
+#[test]
+fn a_revision_down_is_a_warning() {
+    let data = quake();
+    let warnings: Vec<String> = data.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].ends_with(
+            "invented-quake-toll.toml:278:9: revised down: `QT-F032` gives 2,090, lower than the 2,100 of `QT-F031` that it updates"
+        ),
+        "{}",
+        warnings[0]
+    );
+    assert!(bundled().warnings.is_empty());
+}
+
+/// Two figures pointing at the same update: the one covering the later period is in the series,
+/// the other keeps an entry of its own; no figure goes missing.
+#[test]
+fn two_figures_updated_by_the_same_one() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/invented-quake-toll.toml");
+    let text = std::fs::read_to_string(path).unwrap().replacen(
+        "value = 380\nstatus = \"superseded\"\nsuperseded_by = \"QT-F011\"",
+        "value = 380\nstatus = \"superseded\"\nsuperseded_by = \"QT-F012\"",
+        1,
+    );
+    let data = Dataset::from_bytes(text.as_bytes(), Path::new("quake.toml")).expect("loads");
+    let early = claim(&data, "QT-F010");
+    assert!(data.is_update(early));
+    assert_eq!(data.latest_update(early).id, "QT-F012");
+    let ids = |c| data.series(c).iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(claim(&data, "QT-F012")), ["QT-F011", "QT-F012"]);
+    assert_eq!(ids(early), ["QT-F010"]);
+    let source = ask(
+        &data,
+        Query::Source {
+            claimant: "lanterns".into(),
+        },
+    );
+    assert_eq!(
+        lines(&source),
+        [
+            "the Lantern Rescue Corps (north): 380 deaths",
+            "the Lantern Rescue Corps (north): 790 (7 Feb) → 1,020 (9 Feb) deaths",
+        ]
+    );
+    assert_eq!(
+        source.sections[0].entries[0].status.as_deref(),
+        Some("since updated to 1,020 deaths on 9 February 2032 (QT-F012)")
+    );
 }

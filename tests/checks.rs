@@ -9,6 +9,7 @@ use std::path::Path;
 use figures_bot::Dataset;
 use figures_bot::analysis::{Verdict, analysis};
 use figures_bot::answer::{DiscrepancyKind, Query, discrepancies, json};
+use figures_bot::figure::Number;
 
 fn load(path: &str) -> Dataset {
     Dataset::load(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect("loads")
@@ -62,7 +63,10 @@ fn the_fact_sheets_consistency_checks_are_reproduced() {
         .iter()
         .find(|c| data.claims[c.stated].id == "RB25-F007")
         .unwrap();
-    assert_eq!((f007.low, f007.high, f007.exact), (78, Some(78), true));
+    assert_eq!(
+        (f007.low, f007.high, f007.exact),
+        (Number::int(78), Some(Number::int(78)), true)
+    );
     // A count that nothing before the stages covers says so, and is no discrepancy.
     let early = analysis(&data)
         .checks
@@ -81,7 +85,7 @@ fn c11_the_final_stage_gap_is_the_total_gap() {
     let data = load("data/repatriation-2025.toml");
     let totals = &discrepancies(&data)[0];
     assert_eq!(totals.kind, DiscrepancyKind::BetweenParties);
-    assert_eq!(totals.difference, Some(3));
+    assert_eq!(totals.difference, Some(Number::int(3)));
     assert!(
         totals
             .details
@@ -126,7 +130,7 @@ fn every_verdict_of_the_invented_ceasefire_story() {
         .iter()
         .find(|c| data.claims[c.stated].id == "C-302")
         .unwrap();
-    assert_eq!((c302.low, c302.high), (3053, Some(3100)));
+    assert_eq!((c302.low, c302.high), (Number::int(3053), Some(Number::int(3100))));
     let reply = figures_bot::answer(
         &data,
         &Query::Checks {

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use figures_bot::answer::Query;
-use figures_bot::figure::{Figure, MixedBounds, Qualifier, thousands};
+use figures_bot::figure::{Figure, MixedBounds, Number, Qualifier, thousands};
 use figures_bot::render::markdown;
 use figures_bot::{Dataset, LoadError, answer};
 use proptest::prelude::*;
@@ -39,8 +39,32 @@ fn small_figure() -> impl Strategy<Value = Figure> {
     (qualifier(), 0..=50i64, 0..=50i64).prop_map(|(q, a, b)| make(q, a, b))
 }
 
+/// A decimal as a file writes it: up to 12 whole digits and up to 6 places ("7.8", "0.10").
+fn decimal_text() -> impl Strategy<Value = String> {
+    (0..=MAX, 1..=6usize, any::<u32>()).prop_map(|(whole, places, fraction)| {
+        let fraction = u64::from(fraction) % 10u64.pow(places as u32);
+        format!("{whole}.{fraction:0places$}")
+    })
+}
+
+fn number(text: &str) -> Number {
+    Number::parse(text).expect("a plain decimal")
+}
+
+/// Figures with decimals, as the loader reads them from the file's text.
+fn decimal_figure() -> impl Strategy<Value = Figure> {
+    (qualifier(), decimal_text(), decimal_text()).prop_map(|(q, a, b)| {
+        let (a, b) = (number(&a), number(&b));
+        if q == Qualifier::Range {
+            Figure::range(a.min(b), a.max(b))
+        } else {
+            Figure::new(q, a)
+        }
+    })
+}
+
 fn any_figure() -> impl Strategy<Value = Figure> {
-    prop_oneof![figure(), small_figure()]
+    prop_oneof![figure(), small_figure(), decimal_figure()]
 }
 
 /// Figures whose interval is exact about its ends: no "about" or "nearly".
@@ -50,9 +74,9 @@ fn bounded_figure() -> impl Strategy<Value = Figure> {
     })
 }
 
-/// A concrete value inside the figure's interval, chosen by `t`.
-fn pick(f: &Figure, t: u64) -> i64 {
-    let t = (t % 1_000_000) as i64;
+/// A concrete value inside the figure's interval (in millionths), chosen by `t`.
+fn pick(f: &Figure, t: u64) -> i128 {
+    let t = i128::from(t % 1_000_000_000);
     match f.interval() {
         (Some(lo), Some(hi)) => {
             assert!(lo <= hi, "empty interval for {f:?}");
@@ -64,7 +88,7 @@ fn pick(f: &Figure, t: u64) -> i64 {
     }
 }
 
-fn contains(interval: (Option<i64>, Option<i64>), x: i64) -> bool {
+fn contains(interval: (Option<i128>, Option<i128>), x: i128) -> bool {
     interval.0.is_none_or(|lo| lo <= x) && interval.1.is_none_or(|hi| x <= hi)
 }
 
@@ -116,7 +140,7 @@ proptest! {
         let about = Figure::new(Qualifier::About, v);
         let sum = a.checked_add(about);
         prop_assert!(matches!(sum, Ok(f) if f.qualifier == Qualifier::About), "{} + {} = {:?}", a, about, sum);
-        prop_assert_eq!(sum.unwrap().value, a.value + v);
+        prop_assert_eq!(sum.unwrap().value, a.value + v.into());
     }
 
     #[test]
@@ -139,15 +163,47 @@ proptest! {
     #[test]
     fn compatibility_is_reflexive(a in any_figure()) {
         // "nearly 0" has no value at all (from 0 up to, not including, 0): see the report.
-        prop_assume!(a != Figure::new(Qualifier::Nearly, 0));
+        prop_assume!(!(a.qualifier == Qualifier::Nearly && a.value.micros() == 0));
         prop_assert!(a.compatible_with(&a), "{} is not compatible with itself ({:?})", a, a.interval());
     }
 
     /// Two figures that both allow some true value are compatible; an exact figure is compatible
-    /// with exactly the figures whose interval holds it.
+    /// with exactly the figures whose interval (as read at its written precision) holds it.
     #[test]
     fn compatibility_follows_the_intervals(a in bounded_figure(), v in 0..=MAX) {
-        prop_assert_eq!(a.compatible_with(&Figure::exact(v)), contains(a.interval(), v), "{} vs {}", a, v);
+        prop_assert_eq!(a.compatible_with(&Figure::exact(v)), contains(a.interval_as_read(), i128::from(v) * 1_000_000), "{} vs {}", a, v);
+    }
+
+    /// Decimals add up exactly, and a sum keeps the finer places of its terms.
+    #[test]
+    fn decimal_sums_are_exact(a in decimal_text(), b in decimal_text()) {
+        let (x, y) = (number(&a), number(&b));
+        let sum = Figure::exact(x).checked_add(Figure::exact(y)).unwrap();
+        prop_assert_eq!(sum.value.micros(), x.micros() + y.micros());
+        prop_assert_eq!(sum.value.places(), x.places().max(y.places()));
+    }
+
+    /// An exact decimal stands for what rounds to it at its written places: a finer figure that
+    /// rounds to it is compatible (a precision difference, 7.8 and 7.81); one a whole last digit
+    /// away is not (7.8 and 7.9).
+    #[test]
+    fn decimals_compare_at_the_coarser_precision(a in decimal_text(), extra in 0..5u32) {
+        let x = number(&a);
+        prop_assume!(x.places() < 6);
+        let finer = number(&format!("{a}{extra}"));
+        prop_assert!(Figure::exact(x).compatible_with(&Figure::exact(finer)), "{} vs {}", x, finer);
+        let step = Number::parse(&format!("0.{:0>width$}", 1, width = usize::from(x.places()))).unwrap();
+        let next = x + step;
+        prop_assert!(!Figure::exact(x).compatible_with(&Figure::exact(next)), "{} vs {}", x, next);
+    }
+
+    /// A decimal renders with exactly the digits written, grouped by thousands.
+    #[test]
+    fn decimals_render_as_written(a in decimal_text()) {
+        let (whole, fraction) = a.split_once('.').unwrap();
+        let grouped = format!("{}.{fraction}", thousands(whole.parse().unwrap()));
+        prop_assert_eq!(number(&a).to_string(), grouped.clone());
+        prop_assert_eq!(Figure::new(Qualifier::About, number(&a)).to_string(), format!("about {grouped}"));
     }
 
     #[test]
@@ -408,6 +464,7 @@ fn largest_value(d: &Dataset) -> i64 {
         .iter()
         .map(|c| c.figure.value.max(c.figure.high))
         .max()
+        .and_then(|n| n.as_i64())
         .unwrap_or(0)
 }
 
@@ -627,9 +684,13 @@ fn story_text(stage_figures: &[(Figure, Option<Figure>)], part: Figure) -> Strin
     let figure = |f: &Figure| {
         let q = f.qualifier.word();
         if f.qualifier == Qualifier::Range {
-            format!("value = {}\nhigh = {}\nqualifier = \"range\"\n", f.value, f.high)
+            format!(
+                "value = {}\nhigh = {}\nqualifier = \"range\"\n",
+                f.value.micros() / 1_000_000,
+                f.high.micros() / 1_000_000
+            )
         } else {
-            format!("value = {}\nqualifier = \"{q}\"\n", f.value)
+            format!("value = {}\nqualifier = \"{q}\"\n", f.value.micros() / 1_000_000)
         }
     };
     let mut text = String::from(
@@ -690,7 +751,8 @@ proptest! {
         let text = story_text(&stages, part);
         let data = Dataset::from_bytes(text.as_bytes(), Path::new("p.toml")).expect("the generated story loads");
         for check in &analysis(&data).checks {
-            let mut total: i64 = 0;
+            // In millionths, as `pick` gives values.
+            let mut total: i128 = 0;
             for (i, term) in check.terms.iter().enumerate() {
                 let (t, which) = picks[i % picks.len()];
                 let claim = match &term.choice {
@@ -700,9 +762,9 @@ proptest! {
                 };
                 total += pick(&data.claims[claim].figure, t).max(0);
             }
-            prop_assert!(check.low <= total, "{check:?}: {total} below the sum's interval");
+            prop_assert!(check.low.micros() <= total, "{check:?}: {total} below the sum's interval");
             if let Some(high) = check.high {
-                prop_assert!(total <= high, "{check:?}: {total} above the sum's interval");
+                prop_assert!(total <= high.micros(), "{check:?}: {total} above the sum's interval");
             }
         }
     }
@@ -807,5 +869,32 @@ proptest! {
             prop_assert_ne!(skeleton(a), skeleton(b), "accepted {:?} and {:?}", a, b);
             prop_assert_ne!(skeleton(&a.to_lowercase()), skeleton(&b.to_lowercase()), "accepted {:?} and {:?}", a, b);
         }
+    }
+}
+
+/// The invented quake story, whose main-shock magnitude (`value = 7.8`) the next property edits.
+static QUAKE: LazyLock<String> = LazyLock::new(|| {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/invented-quake-toll.toml"))
+        .expect("test data")
+});
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A decimal written in the file reaches the reply with exactly its digits (never 7.80 for
+    /// 7.8, never 7.799999), grouped by thousands.
+    #[test]
+    fn a_decimal_in_the_file_renders_as_written(a in decimal_text()) {
+        // At most the largest figure accepted.
+        prop_assume!(number(&a).micros() <= 1_000_000_000_000 * 1_000_000);
+        let text = QUAKE.replacen("value = 7.8\n", &format!("value = {a}\n"), 1);
+        prop_assert_ne!(&text, &*QUAKE);
+        let data = Dataset::from_bytes(text.as_bytes(), Path::new("quake.toml")).expect("loads");
+        let (whole, fraction) = a.split_once('.').unwrap();
+        let grouped = format!("{}.{fraction}", thousands(whole.parse().unwrap()));
+        let claim = &data.claims[data.claim_index("QT-F050").unwrap()];
+        prop_assert_eq!(claim.figure.to_string(), grouped.clone());
+        let reply = markdown::render(&answer(&data, &Query::Stage { stage: "main-shock".into() }).unwrap());
+        prop_assert!(reply.contains(&format!("{grouped} Mw")), "{} not in {}", grouped, reply);
     }
 }

@@ -57,7 +57,8 @@ fn discrepancy_on_30000_claims_of_one_stage() {
     assert!(d.headline.contains(&values.join(" vs ")));
     // The gap is between the parties' most precise exact figures (fewest trailing zeros, the
     // first in the file among equals), one per side.
-    let zeros = |mut v: i64| {
+    let zeros = |v: figures_bot::figure::Number| {
+        let mut v = v.micros();
         let mut n = 0;
         while v != 0 && v % 10 == 0 {
             v /= 10;
@@ -65,7 +66,7 @@ fn discrepancy_on_30000_claims_of_one_stage() {
         }
         n
     };
-    let mut best: std::collections::HashMap<usize, i64> = std::collections::HashMap::new();
+    let mut best: std::collections::HashMap<usize, figures_bot::figure::Number> = std::collections::HashMap::new();
     for &i in &standing {
         let c = &data.claims[i];
         if c.figure.is_exact() && !data.sides[data.side_of(c)].is_outlet {
@@ -76,7 +77,7 @@ fn discrepancy_on_30000_claims_of_one_stage() {
         }
     }
     let (low, high) = (best.values().min().unwrap(), best.values().max().unwrap());
-    assert_eq!(d.difference, Some(high - low));
+    assert_eq!(d.difference, Some(*high - *low));
 
     // The notes whose claims all stand attach, in file order.
     let noted: Vec<&str> = data

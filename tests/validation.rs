@@ -1034,6 +1034,25 @@ fn cli_check_accepts_the_test_file() {
     assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
 }
 
+/// A warning (a running total revised down) is printed but does not fail the check.
+#[test]
+fn cli_check_prints_warnings_and_accepts_the_file() {
+    let output = figures_bot()
+        .args(["check", "tests/data/invented-quake-toll.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("tests/data/invented-quake-toll.toml: ok — story `quake-toll-test`, 21 claims"),
+        "{stdout}"
+    );
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "tests/data/invented-quake-toll.toml:278:9: warning: revised down: `QT-F032` gives 2,090, lower than the 2,100 of `QT-F031` that it updates\n"
+    );
+}
+
 #[test]
 fn cli_check_missing_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,7 +4,6 @@
 use crate::analysis::{Basis, Check, CheckKind, Choice, Piece, Verdict, analysis, piece_name};
 use crate::dataset::{Dataset, Scope, Status};
 use crate::error::LookupError;
-use crate::figure::thousands;
 
 use super::{Names, OptionSpec, Query, Question, Reply, Section, capitalise, footer};
 
@@ -148,7 +147,7 @@ pub fn one_line(data: &Dataset, check: &Check) -> String {
             };
             let stated = data.claims[check.stated].figure;
             if verdict == Verdict::Contradicts && check.exact && stated.is_exact() {
-                line.push_str(&format!(", {} apart", thousands((stated.value - check.low).abs())));
+                line.push_str(&format!(", {} apart", (stated.value - check.low).abs()));
             }
             if !check.missing.is_empty() {
                 line.push_str(&format!(" ({})", check.missing.join("; ")));
@@ -172,10 +171,10 @@ fn sum_text(data: &Dataset, check: &Check) -> String {
     let unit = &data.quantities[data.claims[check.stated].quantity].unit;
     let terms: Vec<String> = check.terms.iter().map(|t| term_value(data, &t.choice)).collect();
     let total = match (check.exact, check.high) {
-        (true, _) => thousands(check.low),
-        (false, Some(high)) if high == check.low => thousands(high),
-        (false, Some(high)) => format!("{}–{}", thousands(check.low), thousands(high)),
-        (false, None) => format!("at least {}", thousands(check.low)),
+        (true, _) => check.low.to_string(),
+        (false, Some(high)) if high == check.low => high.to_string(),
+        (false, Some(high)) => format!("{}–{}", check.low, high),
+        (false, None) => format!("at least {}", check.low),
     };
     let total = if unit == "%" {
         format!("{total}%")

@@ -12,7 +12,7 @@ use super::{CitationRef, Entry, Reply, Section, citation_ref, footer};
 use crate::analysis::{CheckKind, Choice, Verdict, analysis, piece_name};
 use crate::dataset::{Claim, Dataset, Scope, join_and};
 use crate::error::LookupError;
-use crate::figure::{Figure, thousands};
+use crate::figure::{Figure, Number};
 
 // The question: how it is asked on the command line and in Discord.
 
@@ -119,7 +119,7 @@ pub struct Discrepancy {
     /// Who said what, and where the gap comes from.
     pub details: Vec<String>,
     /// Largest minus smallest, when the figures are exact.
-    pub difference: Option<i64>,
+    pub difference: Option<Number>,
     /// Claim indices involved (characterisation indices for `Characterisation`).
     pub claims: Vec<usize>,
     /// Editorial notes attached by the data's editors.
@@ -163,7 +163,9 @@ fn claims_by_group(data: &Dataset) -> Vec<((usize, Scope), Vec<usize>)> {
     let mut groups: HashMap<(usize, Scope), Vec<usize>> = HashMap::new();
     let mut order = Vec::new();
     for (i, claim) in data.claims.iter().enumerate() {
-        if !claim.status.stands() {
+        // An earlier figure of a running total is still true for its own period. Never grouped
+        // with its own later figures: an update covers a period that ends later.
+        if !data.holds_for_its_period(claim) {
             continue;
         }
         let key = (claim.quantity, claim.scope);
@@ -217,7 +219,7 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
         let mut details = Vec::new();
         let difference = gap(data, &claims, kind);
         if let Some(diff) = difference {
-            details.push(format!("Difference: {}.", thousands(diff)));
+            details.push(format!("Difference: {diff}."));
         }
         if kind == DiscrepancyKind::BetweenParties && matches!(scope, Scope::Period(..)) {
             let officials: Vec<&Claim> = claims
@@ -246,12 +248,12 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
 /// The headline gap of a group of conflicting figures. Between the parties: between each party's
 /// most precise exact figure (6,057 vs 6,060, not a rounded 6,000 or a "more than"); otherwise
 /// between the exact figures. `None` when fewer than two exact figures stand against each other.
-fn gap(data: &Dataset, claims: &[&Claim], kind: DiscrepancyKind) -> Option<i64> {
+fn gap(data: &Dataset, claims: &[&Claim], kind: DiscrepancyKind) -> Option<Number> {
     let exact = claims.iter().filter(|c| c.figure.is_exact());
-    let values: Vec<i64> = if kind == DiscrepancyKind::BetweenParties {
+    let values: Vec<Number> = if kind == DiscrepancyKind::BetweenParties {
         // Per party, the figure with the fewest trailing zeros (rounded renderings have more),
         // the first in the file among equals.
-        let mut best: HashMap<usize, i64> = HashMap::new();
+        let mut best: HashMap<usize, Number> = HashMap::new();
         for c in exact.filter(|c| !data.sides[data.side_of(c)].is_outlet) {
             let v = c.figure.value;
             best.entry(data.side_of(c))
@@ -266,11 +268,15 @@ fn gap(data: &Dataset, claims: &[&Claim], kind: DiscrepancyKind) -> Option<i64> 
     } else {
         exact.map(|c| c.figure.value).collect()
     };
-    let (min, max) = (values.iter().min()?, values.iter().max()?);
-    (values.len() >= 2 && max > min).then(|| max - min)
+    let min = values.iter().min_by_key(|v| v.micros())?;
+    let max = values.iter().max_by_key(|v| v.micros())?;
+    (values.len() >= 2 && max.micros() > min.micros()).then(|| *max - *min)
 }
 
-fn trailing_zeros(mut v: i64) -> u32 {
+/// Trailing zeros of the value in millionths: more means more rounded (6,000 over 6,060; 7.8
+/// over 7.81).
+fn trailing_zeros(v: Number) -> u32 {
+    let mut v = v.micros();
     let mut n = 0;
     while v != 0 && v % 10 == 0 {
         v /= 10;
@@ -319,8 +325,8 @@ impl Extent {
 
 /// A figure's interval with unbounded ends as the widest values, so comparisons need no cases.
 fn bounds(figure: &Figure) -> (i128, i128) {
-    let (low, high) = figure.interval();
-    (low.map_or(i128::MIN, i128::from), high.map_or(i128::MAX, i128::from))
+    let (low, high) = figure.interval_as_read();
+    (low.unwrap_or(i128::MIN), high.unwrap_or(i128::MAX))
 }
 
 /// What kind of disagreement a group of figures holds, each given with the party side it speaks
@@ -397,15 +403,15 @@ pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String
     };
     let gap = b.figure.value - a.figure.value;
     let unit = &data.quantities[a.quantity].unit;
-    let mut explained = 0;
+    let mut explained = Number::ZERO;
     let mut covered = terms_a.len() == terms_b.len();
     let mut where_: Vec<String> = Vec::new();
     for (ta, tb) in terms_a.iter().zip(&terms_b) {
         match (ta.piece == tb.piece, exact(&ta.choice), exact(&tb.choice)) {
             (true, Some(x), Some(y)) => {
                 let d = y.figure.value - x.figure.value;
-                if d != 0 {
-                    explained += d;
+                if d.micros() != 0 {
+                    explained = explained + d;
                     let name = piece_name(data, a.quantity, ta.piece);
                     where_.push(format!("{name} ({} vs {})", x.figure, y.figure));
                 }
@@ -418,17 +424,17 @@ pub(super) fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Vec<String
         "{}'s {} and {}'s {}",
         data.sides[side_a].name, a.figure, data.sides[side_b].name, b.figure
     );
-    if covered && explained == gap && !where_.is_empty() {
+    if covered && explained.micros() == gap.micros() && !where_.is_empty() {
         out.push(format!(
             "The gap of {} {unit} between {names} lies entirely in {}; all other stage figures agree.",
-            thousands(gap.abs()),
+            gap.abs(),
             join_and(&where_)
         ));
     } else if !where_.is_empty() {
         out.push(format!(
             "Of the gap of {} {unit} between {names}, {} comes from {}; the rest is not explained by stage figures.",
-            thousands(gap.abs()),
-            thousands(explained.abs()),
+            gap.abs(),
+            explained.abs(),
             join_and(&where_)
         ));
     } else if covered {
@@ -666,11 +672,16 @@ fn position(data: &Dataset, what: String, claims: &[&Claim]) -> Arc<Entry> {
         .map(|c| format!("{} ({} {})", c.id, super::said_or_reported(c.reported), c.said))
         .collect();
     let unconfirmed = claims.iter().all(|c| c.status != crate::dataset::Status::Current);
+    // An earlier figure of a running total is not unconfirmed: it says what it was updated to.
+    let status = match claims {
+        [one] if data.is_update(one) => super::update_note(data, one),
+        _ => unconfirmed.then(|| "unconfirmed".to_string()),
+    };
     Arc::new(Entry {
         who: data.claimant_names(&who.list),
         what,
         details: vec![ids.join(", ")],
-        status: unconfirmed.then(|| "unconfirmed".to_string()),
+        status,
         citations,
         claim_id: None,
     })

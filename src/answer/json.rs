@@ -8,6 +8,7 @@ use super::{Query, Reply, answer, checks, discrepancy};
 use crate::analysis::{Check, Choice, Piece};
 use crate::dataset::Dataset;
 use crate::error::LookupError;
+use crate::figure::Number;
 
 pub fn json(data: &Dataset, query: &Query) -> Result<Value, LookupError> {
     Ok(match query {
@@ -33,7 +34,7 @@ pub fn json(data: &Dataset, query: &Query) -> Result<Value, LookupError> {
                         "kind": format!("{:?}", d.kind),
                         "label": d.kind.label(),
                         "headline": d.headline,
-                        "difference": d.difference,
+                        "difference": d.difference.map(number),
                         "quantity": d.quantity.map(|q| data.quantities[q].id.as_str()),
                         "claims": ids,
                         "details": d.details,
@@ -72,9 +73,18 @@ fn check(data: &Dataset, c: &Check) -> Value {
         "terms": terms,
         "pieces": pieces,
         "verdict": c.verdict.name(),
-        "sum": { "low": c.low, "high": c.high, "exact": c.exact },
+        "sum": { "low": number(c.low), "high": c.high.map(number), "exact": c.exact },
         "missing": c.missing,
     })
+}
+
+/// A whole number as a JSON number; a decimal as a string with its written digits ("7.8"), so
+/// that no reader turns it into a binary float.
+fn number(n: Number) -> Value {
+    match n.as_i64() {
+        Some(i) if n.places() == 0 => json!(i),
+        _ => json!(n.to_string().replace(',', "")),
+    }
 }
 
 fn reply(r: &Reply) -> Value {

@@ -310,10 +310,99 @@ fn build_claim_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Entry {
         who: crate::dataset::join_and(&who),
         what: figure_text(data, claim),
         details,
-        status: status_text(data, &claim.status),
+        status: update_note(data, claim).or_else(|| status_text(data, &claim.status)),
         citations: claim.citations.iter().map(|c| citation_ref(data, c)).collect(),
         claim_id: Some(claim.id.clone()),
     }
+}
+
+/// For an earlier figure of a running total, "since updated to 1,414 deaths on 12 February
+/// 2032 (QT-F003)": it is true for its own period, and this says it is no longer the latest.
+/// Checks and breakdowns that use an earlier figure as a term flag it with this.
+pub fn update_note(data: &Dataset, claim: &Claim) -> Option<String> {
+    if !data.is_update(claim) {
+        return None;
+    }
+    let latest = data.latest_update(claim);
+    let unit = &data.quantities[latest.quantity].unit;
+    Some(format!(
+        "since updated to {} on {} ({})",
+        latest.figure.with_unit(unit),
+        latest.said,
+        latest.id
+    ))
+}
+
+/// A running total as one compact series, each figure with the last day it covers:
+/// "430 (6 Feb) → 1,262 (7 Feb) → 1,414 (12 Feb) deaths".
+pub fn series_text(data: &Dataset, series: &[&Claim]) -> String {
+    let Some(first) = series.first() else {
+        return String::new();
+    };
+    let unit = &data.quantities[first.quantity].unit;
+    let end = |c: &Claim| match c.scope {
+        Scope::Period(_, to) => Some(to),
+        _ => None,
+    };
+    let years: std::collections::BTreeSet<u16> = series.iter().filter_map(|c| end(c)).map(|d| d.year).collect();
+    let steps: Vec<String> = series
+        .iter()
+        .map(|c| {
+            let figure = if unit == "%" {
+                c.figure.with_unit(unit)
+            } else {
+                c.figure.to_string()
+            };
+            match end(c) {
+                Some(d) if years.len() > 1 => format!("{figure} ({} {} {})", d.day, &d.month_name()[..3], d.year),
+                Some(d) => format!("{figure} ({} {})", d.day, &d.month_name()[..3]),
+                None => figure,
+            }
+        })
+        .collect();
+    let mut text = steps.join(" → ");
+    if unit != "%" {
+        text.push(' ');
+        text.push_str(unit);
+    }
+    text
+}
+
+/// Whether an earlier figure of a running total is shown within its latest figure's series
+/// rather than on its own. Only one earlier figure leads to each update; should an editor point
+/// two at the same one, the other keeps its own entry, so that no figure goes missing.
+fn folded_into_series(data: &Dataset, claim: &Claim) -> bool {
+    data.is_update(claim) && data.in_latest_series(claim)
+}
+
+/// The entry for the latest figure of a running total, showing the whole series in one line
+/// and citing every figure in it (latest first); a claim without updates gets its own entry.
+fn series_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Arc<Entry> {
+    let mut entry = claim_entry(data, claim, show_scope);
+    // Most figures were never updated: no series to build.
+    if data.updated_from(claim).is_none() {
+        return entry;
+    }
+    let series = data.series(claim);
+    if series.len() < 2 || !std::ptr::eq(series[series.len() - 1], claim) {
+        return entry;
+    }
+    let earlier: Vec<String> = series[..series.len() - 1]
+        .iter()
+        .map(|c| format!("{} said {}", c.id, c.said))
+        .collect();
+    let e = Arc::make_mut(&mut entry);
+    e.what = series_text(data, &series);
+    e.details
+        .push(format!("a running total, updated; earlier: {}", earlier.join(", ")));
+    for c in series[..series.len() - 1].iter().rev() {
+        for citation in &c.citations {
+            if !e.citations.iter().any(|r| r.url == citation.url) {
+                e.citations.push(citation_ref(data, citation));
+            }
+        }
+    }
+    entry
 }
 
 /// "on 16 June 2025", "in July 2025", "between 11 and 16 June 2025", or nothing for

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use super::{
-    Entry, Names, OptionSpec, Query, Question, Reply, Section, citation_ref, claim_entry, footer, status_text,
+    Entry, Names, OptionSpec, Query, Question, Reply, Section, citation_ref, folded_into_series, footer, series_entry,
+    status_text,
 };
 use crate::dataset::Dataset;
 use crate::error::LookupError;
@@ -40,11 +41,13 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
     let claimant = &data.claimants[c];
     let mut claims: Vec<_> = data.claims.iter().filter(|cl| cl.claimants.contains(&c)).collect();
     claims.sort_by_key(|cl| cl.said.date);
+    // A running total is one entry, its series, where its latest figure falls.
+    let listed: Vec<_> = claims.iter().filter(|cl| !folded_into_series(data, cl)).collect();
     let mut sections = Vec::new();
     if !claims.is_empty() {
         sections.push(Section {
             heading: "Figures".to_string(),
-            entries: claims.iter().map(|cl| claim_entry(data, cl, true)).collect(),
+            entries: listed.iter().map(|cl| series_entry(data, cl, true)).collect(),
             notes: Vec::new(),
         });
     }

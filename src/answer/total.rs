@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::stage::capitalise_label;
-use super::{Reply, Section, attributed_sentence, claim_entry, footer, sort_claims};
+use super::{Reply, Section, attributed_sentence, claim_entry, folded_into_series, footer, series_entry, sort_claims};
 use crate::analysis::analysis;
 use crate::dataset::{Claim, Dataset, Scope};
 use crate::error::LookupError;
@@ -186,8 +186,9 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
             sort_claims(data, &mut stated);
             let outlets = matches!(who, Who::Side(s) if data.sides[s].is_outlet);
             let mut entries = Vec::new();
-            for claim in &stated {
-                let mut entry = claim_entry(data, claim, true);
+            // A running total shows once, as its series, where its latest figure falls.
+            for claim in stated.iter().filter(|c| !folded_into_series(data, c)) {
+                let mut entry = series_entry(data, claim, true);
                 // Under each stated total, its check in one line (the sums are `analysis`'s).
                 let index = data.index_of(claim);
                 let lines: Vec<String> = analysis(data)

@@ -191,7 +191,7 @@ impl<'a> Resolver<'a> {
             .map(|c| {
                 let scope = self.scope(c, &stages_ix);
                 let figure = self.figure(c);
-                self.figure_matches_words(c);
+                self.figure_matches_words(c, &figure);
                 let (said, reported) = self.said(&c.id, c.said.as_ref(), c.said_precision.as_ref(), &c.citations);
                 if let (Some(event), None) = (&c.event_date, &c.stage) {
                     self.error(
@@ -226,6 +226,7 @@ impl<'a> Resolver<'a> {
             &file.claims.iter().map(|c| &c.id).collect::<Vec<_>>(),
             claims.iter().map(|c| &c.status),
         );
+        self.check_revisions(&file.claims, &claims);
 
         let topics: Vec<ds::Topic> = file
             .topics
@@ -286,6 +287,7 @@ impl<'a> Resolver<'a> {
             return Err(LoadError::Invalid(self.problems));
         }
         stages.sort_by_key(|s| s.when.date);
+        self.warnings.sort_by_key(|p| (p.line, p.col));
         let dataset = Dataset {
             story: ds::Story {
                 primary_quantity,

@@ -10,7 +10,7 @@ use super::resolve::{Index, Resolver};
 use super::{MAX_ID_LEN, MAX_VALUE};
 use crate::dataset::{self as ds, Status};
 use crate::date::{Date, Precision, When};
-use crate::figure::{Figure, Qualifier};
+use crate::figure::{Figure, MAX_PLACES, Number, NumberError, Qualifier};
 use crate::model;
 use crate::suggest::closest;
 
@@ -385,17 +385,52 @@ impl Resolver<'_> {
         }
     }
 
+    /// A figure's number exactly as written: a decimal's digits come from the file's text, never
+    /// from the float TOML made of them. Returns the number and how to show it in a message.
+    fn number(&mut self, what: &str, raw: &Spanned<model::Number>) -> (Number, String) {
+        let written = self.locator.text().get(raw.span()).unwrap_or("").trim();
+        let number = match *raw.get_ref() {
+            model::Number::Integer(n) => return (Number::int(n), n.to_string()),
+            model::Number::Float(f) => Number::parse(written).map_err(|e| (e, f)),
+        };
+        match number {
+            Ok(n) => (n, written.to_string()),
+            Err((_, f)) if !f.is_finite() => {
+                self.error(
+                    raw.span(),
+                    format!("{what} `{written}` is not a number; figures are finite"),
+                );
+                (Number::ZERO, written.to_string())
+            }
+            Err((NumberError::TooManyPlaces(places), _)) => {
+                self.error(
+                    raw.span(),
+                    format!("{what} `{written}` has {places} decimal places; the limit is {MAX_PLACES}"),
+                );
+                (Number::ZERO, written.to_string())
+            }
+            Err((NumberError::NotPlain, _)) => {
+                self.error(
+                    raw.span(),
+                    format!("{what} `{written}`: write the number out in digits, as copy does (7800, 0.0078), without an exponent"),
+                );
+                (Number::ZERO, written.to_string())
+            }
+        }
+    }
+
     pub(super) fn figure(&mut self, claim: &model::Claim) -> Figure {
-        let value = *claim.value.get_ref();
-        if value < 0 {
+        let (value, shown) = self.number("value", &claim.value);
+        let max = Number::int(MAX_VALUE);
+        if value.is_negative() {
             self.error(
                 claim.value.span(),
-                format!("negative value {value}: figures are counts"),
+                format!("negative value {shown}: figures are counts"),
             );
-        } else if value > MAX_VALUE {
+        } else if value.micros() > max.micros() {
             self.error(
                 claim.value.span(),
-                format!("value {value} is larger than the largest figure accepted, {MAX_VALUE}"),
+                format!("value {shown} is larger than the largest figure accepted, {MAX_VALUE}"),
             );
         }
         let qualifier = match &claim.qualifier {
@@ -415,7 +450,7 @@ impl Resolver<'_> {
                 Qualifier::Exact
             }),
         };
-        if value == 0 && matches!(qualifier, Qualifier::Nearly | Qualifier::FewerThan) {
+        if value.micros() == 0 && matches!(qualifier, Qualifier::Nearly | Qualifier::FewerThan) {
             let word = qualifier.word();
             self.error(
                 claim.value.span(),
@@ -424,16 +459,16 @@ impl Resolver<'_> {
         }
         match (qualifier, &claim.high) {
             (Qualifier::Range, Some(high)) => {
-                let high_value = *high.get_ref();
-                if high_value > MAX_VALUE {
+                let (high_value, high_shown) = self.number("high", high);
+                if high_value.micros() > max.micros() {
                     self.error(
                         high.span(),
-                        format!("high {high_value} is larger than the largest figure accepted, {MAX_VALUE}"),
+                        format!("high {high_shown} is larger than the largest figure accepted, {MAX_VALUE}"),
                     );
-                } else if value > high_value {
+                } else if value.micros() > high_value.micros() {
                     self.error(
                         high.span(),
-                        format!("range low {value} is greater than high {high_value}"),
+                        format!("range low {shown} is greater than high {high_shown}"),
                     );
                 }
                 Figure::range(value, high_value)
@@ -518,6 +553,27 @@ impl Resolver<'_> {
                     format!("unknown status `{other}`{hint} (expected current, unconfirmed, superseded or retracted)"),
                 );
                 Status::Current
+            }
+        }
+    }
+
+    /// A running total updated to a lower figure is possible (a recount, a change of method) but
+    /// worth a second look: a warning at the lower figure, not an error.
+    pub(super) fn check_revisions(&mut self, file: &[model::Claim], claims: &[ds::Claim]) {
+        for claim in claims {
+            let Some(by) = ds::update_in(claims, claim) else {
+                continue;
+            };
+            let (newer, written) = (&claims[by], &file[by]);
+            if let (Some(old_low), Some(new_high)) =
+                (claim.figure.interval_as_read().0, newer.figure.interval_as_read().1)
+                && new_high < old_low
+            {
+                let msg = format!(
+                    "revised down: `{}` gives {}, lower than the {} of `{}` that it updates",
+                    newer.id, newer.figure, claim.figure, claim.id
+                );
+                self.warn(written.value.span(), msg);
             }
         }
     }

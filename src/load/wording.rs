@@ -3,17 +3,22 @@
 //! pasted under a quote that says otherwise.
 
 use super::resolve::Resolver;
-use crate::figure::Qualifier;
+use crate::figure::{Figure, Qualifier};
 use crate::model;
 
 impl Resolver<'_> {
     /// A warning at `value` when the claim's wording or quotes state numbers and none of them is
     /// the figure. "About" and "nearly" allow the slack that comparisons allow.
-    pub(super) fn figure_matches_words(&mut self, claim: &model::Claim) {
-        let value = *claim.value.get_ref();
-        let high = claim.high.as_ref().map_or(value, |h| *h.get_ref());
-        let qualifier = claim.qualifier.as_ref().and_then(|q| Qualifier::parse(q.get_ref()));
-        let slack = (value.abs() * crate::figure::APPROXIMATION_PERCENT + 99) / 100;
+    /// Words are read as whole numbers, so decimal figures are not compared.
+    pub(super) fn figure_matches_words(&mut self, claim: &model::Claim, figure: &Figure) {
+        let (Some(value), Some(high)) = (figure.value.as_i64(), figure.high.as_i64()) else {
+            return;
+        };
+        if figure.value.places() > 0 || figure.high.places() > 0 {
+            return;
+        }
+        let qualifier = Some(figure.qualifier);
+        let slack = (value.abs() * crate::figure::APPROXIMATION_PERCENT as i64 + 99) / 100;
         let fits = |n: i64| match qualifier {
             Some(Qualifier::Range) => (value..=high).contains(&n),
             Some(Qualifier::About | Qualifier::Nearly) => (value - slack..=value + slack).contains(&n),
