@@ -9,8 +9,10 @@
 //!   period cannot be used.
 //! * **Terms.** For each piece: the stating claimant's own figure; else its side's; else anyone's,
 //!   if every standing figure for that piece agrees. Figures that disagree make the term (and
-//!   the sum) a range, with every alternative named. Superseded and retracted figures are never
-//!   used; unconfirmed ones are, flagged.
+//!   the sum) a range, with every alternative named. An earlier figure of a running total that
+//!   was since updated still holds for its own period and is used, flagged; corrected
+//!   (superseded within the same period) and retracted figures never are; unconfirmed ones are,
+//!   flagged.
 //! * **Breakdowns.** A total whose parts have figures for the same stage, period or whole story
 //!   is checked against their sum; a missing part, or a breakdown that is not `complete`, makes
 //!   the sum a lower bound.
@@ -149,12 +151,23 @@ pub fn analysis(data: &Dataset) -> &Analysis {
 
 fn analyse(data: &Dataset) -> Analysis {
     let mut terms = TermChooser::new(data);
+    // A quantity nobody gives per stage (a death toll kept as running totals) is not checked
+    // against the stages: every such check could only say that nothing covers them.
+    let mut per_stage = vec![false; data.quantities.len()];
+    for claim in &data.claims {
+        if matches!(claim.scope, Scope::Stage(_)) {
+            per_stage[claim.quantity] = true;
+        }
+    }
     let mut checks = Vec::new();
     for (i, claim) in data.claims.iter().enumerate() {
-        if !claim.status.stands() {
+        // An earlier update of a running total is still true for its own period.
+        if !data.holds_for_its_period(claim) {
             continue;
         }
-        if let Scope::Period(from, to) = claim.scope {
+        if let Scope::Period(from, to) = claim.scope
+            && per_stage[claim.quantity]
+        {
             checks.extend(stage_checks(data, &mut terms, i, from, to));
         }
         for (b, breakdown) in data.breakdowns.iter().enumerate() {
@@ -256,7 +269,7 @@ fn tile(
     let mut ends: Vec<Date> = data
         .claims
         .iter()
-        .filter(|c| c.quantity == stated.quantity && c.status.stands())
+        .filter(|c| c.quantity == stated.quantity && data.holds_for_its_period(c))
         .filter_map(|c| match c.scope {
             Scope::Period(f, t) if f == at && t <= to && (f, t) != (from, to) => Some(t),
             _ => None,
@@ -450,7 +463,7 @@ impl<'a> TermChooser<'a> {
                 .or_insert_with(|| {
                     let candidates: Vec<usize> = data
                         .claims_with(quantity, scope)
-                        .filter(|c| c.status.stands())
+                        .filter(|c| data.holds_for_its_period(c))
                         .filter(|c| match &group {
                             Group::Own(claimants) => c.claimants.iter().any(|x| claimants.contains(x)),
                             Group::Side(s) => data.side_of(c) == *s,

@@ -278,6 +278,8 @@ fn is_number_type(expected: &str) -> bool {
     ]
     .iter()
     .any(|t| expected == *t || expected.ends_with(&format!(" {t}")))
+        // The figures' own deserializer: "a number, like 1245 or 7.8".
+        || expected.starts_with("a number")
 }
 
 fn expected_words(expected: &str) -> String {

@@ -630,7 +630,7 @@ fn a_revision_down_is_a_warning() {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
         warnings[0].ends_with(
-            "invented-quake-toll.toml:278:9: revised down: `QT-F032` gives 2,090, lower than the 2,100 of `QT-F031` that it updates"
+            "invented-quake-toll.toml:283:9: revised down: `QT-F032` gives 2,090, lower than the 2,100 of `QT-F031` that it updates"
         ),
         "{}",
         warnings[0]

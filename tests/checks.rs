@@ -244,3 +244,43 @@ fn a_one_term_check_is_no_sum() {
         "is consistent with the figure for women among the hostages freed: at least 19 hostages (the parts (hostages-by-group) are only some of the total)"
     );
 }
+
+/// Running totals that were since updated still hold for their own day: the checks of an early
+/// day use them, flagged, and a same-period correction is never used.
+#[test]
+fn early_days_are_checked_with_the_updates_of_their_own_day() {
+    let data = load("tests/data/invented-quake-toll.toml");
+    let v = verdicts(&data);
+    let ledger_810 = analysis(&data)
+        .checks
+        .iter()
+        .find(|c| data.claims[c.stated].figure.value == Number::int(810))
+        .expect("the outlet's 810 on 6 February is checked");
+    assert_eq!(ledger_810.verdict, Verdict::Matches);
+    let ids: Vec<&str> = ledger_810
+        .term_claims()
+        .iter()
+        .map(|&i| data.claims[i].id.as_str())
+        .collect();
+    assert_eq!(ids, ["QT-F001", "QT-F010"], "430 + 380, both since updated");
+    let reply = figures_bot::answer(
+        &data,
+        &Query::Checks {
+            quantity: None,
+            stage: None,
+        },
+    )
+    .unwrap();
+    let text = figures_bot::render::markdown::render(&reply);
+    assert!(text.contains("Matches the sum of its parts (deaths in government-held areas and deaths in the north): 430 + 380 = 810 deaths"), "{text}");
+    assert!(text.contains("430 per Veridia's Health Ministry (the only figure given, or all agree; QT-F001), since updated to 1,414 deaths on 12 February 2032 (QT-F003)"), "{text}");
+    // 7 February: 1,262 + 790 = 2,052, the agency's figure; QT-F004 (1,226, a typo corrected
+    // the same day) is never a term.
+    assert!(text.contains("1,262 + 790 = 2,052 deaths"), "{text}");
+    assert!(!text.contains("QT-F004"), "{text}");
+    assert_eq!(
+        v.values().flatten().filter(|&&x| x == "contradicts").count(),
+        0,
+        "{v:?}"
+    );
+}

@@ -1049,7 +1049,8 @@ fn cli_check_prints_warnings_and_accepts_the_file() {
     );
     assert_eq!(
         String::from_utf8(output.stderr).unwrap(),
-        "tests/data/invented-quake-toll.toml:278:9: warning: revised down: `QT-F032` gives 2,090, lower than the 2,100 of `QT-F031` that it updates\n"
+        "tests/data/invented-quake-toll.toml:283:9: warning: revised down: `QT-F032` gives 2,090, lower than the 2,100 \
+         of `QT-F031` that it updates\n    |\n283 | value = 2090\n    |         ^\n"
     );
 }
 

@@ -225,8 +225,11 @@ pub(super) fn term_lines(data: &Dataset, check: &Check) -> Vec<String> {
                     Basis::Side => "its side's figure",
                     Basis::Agreed => "the only figure given, or all agree",
                 };
+                let updated = super::update_note(data, c)
+                    .map(|n| format!(", {n}"))
+                    .unwrap_or_default();
                 format!(
-                    "{piece}: {} per {} ({whose}; {}){}",
+                    "{piece}: {} per {} ({whose}; {}){}{updated}",
                     c.figure,
                     data.claimant_names(&c.claimants),
                     c.id,
