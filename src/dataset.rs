@@ -41,6 +41,8 @@ pub struct Derived {
     claim_ids: HashMap<String, usize>,
     /// Computed on first use: every arithmetic check.
     pub(crate) analysis: OnceLock<crate::analysis::Analysis>,
+    /// Computed on first use: each check as `checks` shows it, in the order of `analysis`.
+    pub(crate) check_sections: OnceLock<Vec<crate::answer::Section>>,
     /// For each claim, the earlier figure it updated, if any (see [`Dataset::is_update`]).
     updated_from: Vec<Option<usize>>,
     /// For each claim, the latest figure of its running total (itself when not updated).

@@ -45,12 +45,21 @@ pub fn selected<'a>(
     quantity: Option<&str>,
     stage: Option<&str>,
 ) -> Result<Vec<&'a Check>, LookupError> {
+    let checks = &analysis(data).checks;
+    Ok(selected_indices(data, quantity, stage)?
+        .into_iter()
+        .map(|i| &checks[i])
+        .collect())
+}
+
+/// As [`selected`], by position in [`crate::analysis::Analysis::checks`].
+fn selected_indices(data: &Dataset, quantity: Option<&str>, stage: Option<&str>) -> Result<Vec<usize>, LookupError> {
     let quantity = quantity.map(|q| data.find_quantity(q)).transpose()?;
     let stage = stage.map(|s| data.find_stage(s)).transpose()?;
-    let mut checks: Vec<&Check> = analysis(data)
-        .checks
-        .iter()
-        .filter(|c| {
+    let checks = &analysis(data).checks;
+    let mut chosen: Vec<usize> = (0..checks.len())
+        .filter(|&i| {
+            let c = &checks[i];
             let stated = &data.claims[c.stated];
             let about_quantity = quantity.is_none_or(|q| {
                 stated.quantity == q
@@ -61,12 +70,14 @@ pub fn selected<'a>(
             about_quantity && about_stage
         })
         .collect();
-    checks.sort_by_key(|c| c.verdict);
-    Ok(checks)
+    chosen.sort_by_key(|&i| checks[i].verdict);
+    Ok(chosen)
 }
 
 pub fn answer(data: &Dataset, quantity: Option<&str>, stage: Option<&str>) -> Result<Reply, LookupError> {
-    let checks = selected(data, quantity, stage)?;
+    let chosen = selected_indices(data, quantity, stage)?;
+    let all = &analysis(data).checks;
+    let checks: Vec<&Check> = chosen.iter().map(|&i| &all[i]).collect();
     let count = |v: Verdict| checks.iter().filter(|c| c.verdict == v).count();
     let mut lead = vec![format!(
         "{} — {} contradict, {} consistent, {} match, {} cannot be checked.",
@@ -79,14 +90,17 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, stage: Option<&str>) -> Re
     if checks.is_empty() {
         lead = vec!["No stated total here can be checked against stage figures or parts.".to_string()];
     }
-    let sections = checks
-        .iter()
-        .map(|c| Section {
-            heading: heading(data, c),
-            entries: Vec::new(),
-            notes: lines(data, c),
-        })
-        .collect();
+    // Each check's section is written once per loaded version: a reply only picks them.
+    let written = data.derived.check_sections.get_or_init(|| {
+        all.iter()
+            .map(|c| Section {
+                heading: heading(data, c),
+                entries: Vec::new(),
+                notes: lines(data, c),
+            })
+            .collect()
+    });
+    let sections = chosen.iter().map(|&i| written[i].clone()).collect();
     Ok(Reply {
         title: "Checks — do the totals add up?".to_string(),
         lead,
