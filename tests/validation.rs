@@ -1435,3 +1435,86 @@ fn cli_check_names_each_folder_entry_it_skips() {
         )
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Breakdowns
+
+/// BASE with two more quantities (one in another unit) and `breakdowns` appended.
+fn with_breakdowns(breakdowns: &str) -> String {
+    format!(
+        "{BASE}\n[[quantity]]\nid = \"by-sea\"\nlabel = \"evacuees by sea\"\nunit = \"people\"\nverb_phrase = \"left by sea\"\n\n\
+         [[quantity]]\nid = \"by-air\"\nlabel = \"evacuees by air\"\nunit = \"people\"\nverb_phrase = \"left by air\"\n\n\
+         [[quantity]]\nid = \"boats\"\nlabel = \"boats\"\nunit = \"boats\"\nverb_phrase = \"sailed\"\n\n{breakdowns}"
+    )
+}
+
+/// 1-based line and column of the first `needle` at or after line `after` of `text`.
+fn position_of(text: &str, needle: &str, after: usize) -> (usize, usize) {
+    for (i, line) in text.lines().enumerate().skip(after) {
+        if let Some(col) = line.find(needle) {
+            return (i + 1, line[..col].chars().count() + 1);
+        }
+    }
+    panic!("{needle} not found");
+}
+
+#[test]
+fn a_valid_breakdown_loads() {
+    let text =
+        with_breakdowns("[[breakdown]]\nid = \"by-route\"\ntotal = \"evacuees\"\nparts = [\"by-sea\", \"by-air\"]\n");
+    let data = Dataset::from_bytes(text.as_bytes(), Path::new("ok.toml")).expect("valid");
+    assert_eq!(data.breakdowns.len(), 1);
+    assert!(data.breakdowns[0].complete, "complete by default");
+}
+
+#[test]
+fn breakdown_mistakes_are_reported_where_they_are() {
+    let base_lines = BASE.lines().count();
+    let cases: [(&str, &str, &str); 4] = [
+        (
+            "[[breakdown]]\nid = \"b\"\ntotal = \"evacuees\"\nparts = [\"by-sea\", \"by-sae\"]\n",
+            "\"by-sae\"",
+            "unknown quantity `by-sae`; did you mean `by-sea`?",
+        ),
+        (
+            "[[breakdown]]\nid = \"b\"\ntotal = \"evacuees\"\nparts = [\"by-sea\", \"by-sea\"]\n",
+            "\"by-sea\"]",
+            "`by-sea` is listed twice in this breakdown",
+        ),
+        (
+            "[[breakdown]]\nid = \"b\"\ntotal = \"evacuees\"\nparts = [\"by-sea\", \"evacuees\"]\n",
+            "\"evacuees\"]",
+            "`evacuees` is the breakdown's own total, not a part of it",
+        ),
+        (
+            "[[breakdown]]\nid = \"b\"\ntotal = \"evacuees\"\nparts = [\"by-sea\", \"boats\"]\n",
+            "\"boats\"]",
+            "`boats` is counted in boats, but the total `evacuees` in people: parts must have the total's unit",
+        ),
+    ];
+    for (breakdown, at, message) in cases {
+        let text = with_breakdowns(breakdown);
+        let (line, col) = position_of(&text, at, base_lines + 16);
+        assert_problem(&text, line, col, &[message]);
+    }
+}
+
+#[test]
+fn breakdowns_that_go_round_in_a_circle_are_refused() {
+    let text = with_breakdowns(
+        "[[breakdown]]\nid = \"one\"\ntotal = \"by-sea\"\nparts = [\"by-air\"]\n\n\
+         [[breakdown]]\nid = \"two\"\ntotal = \"by-air\"\nparts = [\"by-sea\"]\n",
+    );
+    let problems = problems_of(&text);
+    assert!(!problems.is_empty());
+    let first = &problems[0];
+    assert!(
+        first
+            .message
+            .contains("breakdowns go round in a circle: `one` ends up as a part of itself"),
+        "{}",
+        listing(&problems)
+    );
+    let (line, col) = position_of(&text, "total = \"by-sea\"", BASE.lines().count());
+    assert_eq!((first.line, first.col), (line, col + "total = ".len()));
+}

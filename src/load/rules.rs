@@ -75,8 +75,8 @@ impl Resolver<'_> {
                 ));
             }
         }
-        // A quantity that is, through breakdowns, a part of itself: reported once, at the
-        // breakdown that closes the loop.
+        // A quantity that is, through breakdowns, a part of itself: reported at the total of each
+        // breakdown on the loop.
         let mut made_of: HashMap<usize, Vec<usize>> = HashMap::new();
         for (_, b) in &resolved {
             made_of.entry(b.total).or_default().extend(&b.parts);
