@@ -5,15 +5,12 @@ use crate::analysis::{Basis, Check, CheckKind, Choice, Piece, Verdict, analysis,
 use crate::dataset::{Dataset, Scope, Status};
 use crate::error::LookupError;
 
-use super::{Names, OptionSpec, Query, Question, Reply, Section, capitalise, footer};
+use super::{Query, Question, Reply, Section, capitalise, footer};
 
 pub const QUESTION: Question = Question {
     name: "checks",
     description: "Whether the stated totals add up: every sum, its terms and its verdict",
-    options: &[
-        OptionSpec::text("quantity", "Only this quantity", Names::Quantities),
-        OptionSpec::text("stage", "Only this stage", Names::Stages),
-    ],
+    options: &super::discrepancy::QUANTITY_OR_STAGE,
     from_options: |option| Query::Checks {
         quantity: option("quantity"),
         stage: option("stage"),
@@ -251,25 +248,25 @@ pub(super) fn term_lines(data: &Dataset, check: &Check) -> Vec<String> {
                 )
             }
             Choice::Contested { claims } => {
-                let alternatives: Vec<String> = claims
-                    .iter()
-                    .map(|&i| {
-                        let c = &data.claims[i];
-                        format!(
-                            "{} per {} ({}){}",
-                            c.figure,
-                            data.claimant_names(&c.claimants),
-                            c.id,
-                            unconfirmed(c.status == Status::Unconfirmed)
-                        )
-                    })
-                    .collect();
+                let alternatives: Vec<String> = claims.iter().map(|&i| attributed(data, i)).collect();
                 format!("{piece}: contested — {}", alternatives.join(" or "))
             }
             Choice::Missing => format!("{piece}: no figure"),
         });
     }
     lines
+}
+
+/// "1,245 per Ukraine's Coordination Headquarters (RB25-F001)", flagged if unconfirmed.
+fn attributed(data: &Dataset, claim: usize) -> String {
+    let c = &data.claims[claim];
+    format!(
+        "{} per {} ({}){}",
+        c.figure,
+        data.claimant_names(&c.claimants),
+        c.id,
+        unconfirmed(c.status == Status::Unconfirmed)
+    )
 }
 
 fn unconfirmed(flag: bool) -> &'static str {

@@ -21,16 +21,19 @@ use super::{Names, OptionSpec, Query, Question};
 pub const QUESTION: Question = Question {
     name: "discrepancy",
     description: "Where the figures disagree, most important first",
-    options: &[
-        OptionSpec::text("quantity", "Only this quantity", Names::Quantities),
-        OptionSpec::text("stage", "Only this stage", Names::Stages),
-    ],
+    options: &QUANTITY_OR_STAGE,
     from_options: |option| Query::Discrepancy {
         quantity: option("quantity"),
         stage: option("stage"),
     },
     narrowing_hint: "the `stage`/`quantity` option",
 };
+
+/// The options of `discrepancy` and `checks`: either narrows to a quantity or a stage.
+pub(super) const QUANTITY_OR_STAGE: [OptionSpec; 2] = [
+    OptionSpec::text("quantity", "Only this quantity", Names::Quantities),
+    OptionSpec::text("stage", "Only this stage", Names::Stages),
+];
 
 /// `figures-bot ask discrepancy [QUANTITY|STAGE]`
 #[derive(Debug, clap::Args)]
