@@ -101,7 +101,7 @@ fn stages_answer_to_the_words_people_use() {
     let err = answer(&data, &stage("finale")).unwrap_err();
     assert!(
         err.to_string()
-            .starts_with("no stage matches `finale`; did you mean stage-5"),
+            .starts_with("no stage matches `finale`; did you mean Stage 5 (final) — 16 June 2025"),
         "{err}"
     );
 }
@@ -226,7 +226,7 @@ fn russian_bodies_received_add_up_to_78_and_the_other_counts_disagree() {
         .expect("78/79/57 discrepancy");
     assert_eq!(
         june.headline,
-        "Total, 11–16 June 2025: 78 vs 57 vs 79 vs fewer than 100 — Russian bodies handed to Russia"
+        "Total, 11–16 June 2025: 78 vs 57 vs 79 vs fewer than 100 bodies — Russian bodies handed to Russia"
     );
     assert_eq!(june.kind, DiscrepancyKind::WithinSide);
     assert_eq!(june.difference, Some(22));
@@ -239,7 +239,7 @@ fn offers_beyond_the_deal_disagree() {
     assert_eq!(reply.sections.len(), 1);
     assert_eq!(
         reply.sections[0].heading,
-        "Overall: 2,239 vs nearly 3,000 vs 3,000 vs about 3,000 vs 2,000 — further bodies Russia offered to hand over"
+        "Overall: 2,239 vs nearly 3,000 vs 3,000 vs about 3,000 vs 2,000 bodies — further bodies Russia offered to hand over"
     );
     let positions = lines(&reply);
     assert_eq!(positions[0], "Russia's Defence Ministry: 2,239 bodies");
@@ -273,7 +273,7 @@ fn discrepancies_are_computed_and_ranked() {
     assert!(found[0].notes.iter().any(|n| n.contains("no immediate explanation")));
     assert_eq!(
         found[1].headline,
-        "Stage 5 (final) (16 June 2025): 1,245 vs 1,248 — bodies handed to Ukraine"
+        "Stage 5 (final) (16 June 2025): 1,245 vs 1,248 bodies — bodies handed to Ukraine"
     );
     assert_eq!(found[1].difference, Some(3));
 
@@ -289,12 +289,12 @@ fn discrepancies_are_computed_and_ranked() {
     assert!(
         nature
             .headline
-            .contains("“mutual exchange” (Rustem Umerov and Volodymyr Zelensky)"),
+            .contains("Rustem Umerov and Volodymyr Zelensky: Mutual exchange"),
         "{}",
         nature.headline
     );
     assert!(
-        nature.headline.contains("“unilateral” (Vladimir Medinsky"),
+        nature.headline.contains("; Vladimir Medinsky") && nature.headline.contains(": Unilateral"),
         "{}",
         nature.headline
     );
@@ -392,9 +392,9 @@ fn the_invented_story_gets_the_same_treatment() {
     );
     assert_eq!(
         found[1].headline,
-        "Day 2 (11 March 2031): 350 vs 380 — evacuees ferried to the mainland"
+        "Day 2 (11 March 2031): 350 vs 380 people — evacuees ferried to the mainland"
     );
-    assert_eq!(found[2].headline, "Overall: about 12 vs 20–25 — boats used");
+    assert_eq!(found[2].headline, "Overall: about 12 vs 20–25 boats — boats used");
     assert_eq!(found[5].positions[0].what, "dates it 12 March 2031");
     assert_eq!(
         found[0].notes,
@@ -441,4 +441,158 @@ fn a_quantity_with_only_whole_story_figures_lists_them() {
         "Rustem Umerov (UA) and Volodymyr Zelensky (UA): 6,000 bodies (“6,000 for 6,000”)"
     );
     assert!(all.iter().any(|l| l.contains("12,000 bodies")), "{all:?}");
+}
+
+fn ceasefire() -> Dataset {
+    Dataset::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/invented-ceasefire-exchanges.toml"))
+        .expect("test data loads")
+}
+
+fn source(who: &str) -> Query {
+    Query::Source { claimant: who.into() }
+}
+
+/// Issue 10, point 4: a side's words find the side's claimants, named, most-cited first.
+#[test]
+fn a_sides_words_find_its_claimants() {
+    let data = bundled();
+    for words in ["kyiv", "kiev", "Ukraine", "UA"] {
+        let reply = ask(&data, source(words));
+        assert_eq!(reply.title, "Who spoke for Ukraine", "{words}");
+        let names: Vec<&str> = reply.sections[0].entries.iter().map(|e| e.who.as_str()).collect();
+        assert!(names.contains(&"Volodymyr Zelensky"), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains("Kyiv Independent")), "{names:?}");
+    }
+    for words in ["moscow", "russia", "Russian"] {
+        let reply = ask(&data, source(words));
+        assert_eq!(reply.title, "Who spoke for Russia", "{words}");
+        let entries = &reply.sections[0].entries;
+        let names: Vec<&str> = entries.iter().map(|e| e.who.as_str()).collect();
+        assert!(names.contains(&"Vladimir Medinsky"), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains("Moscow Times")), "{names:?}");
+        // Named, never by id; the most-cited first.
+        assert!(!names.iter().any(|n| n.starts_with("ru-")), "{names:?}");
+        let cited: Vec<usize> = entries
+            .iter()
+            .map(|e| {
+                let last = e.details.last().unwrap();
+                let n = last.rsplit("cited ").next().unwrap();
+                n.split(' ').next().unwrap().parse().unwrap()
+            })
+            .collect();
+        assert!(cited.windows(2).all(|w| w[0] >= w[1]), "{cited:?}");
+    }
+    // A claimant's own name still finds the claimant.
+    assert_eq!(ask(&data, source("medinsky")).title, "What Vladimir Medinsky said");
+    assert_eq!(
+        ask(&data, source("kyiv independent")).title,
+        "What Kyiv Independent (own tally) said"
+    );
+}
+
+/// Issue 10, point 4: a bare number or "stage N" finds the stage that says so.
+#[test]
+fn a_bare_number_finds_its_stage() {
+    let data = bundled();
+    assert_eq!(ask(&data, stage("1")).title, "Stage 1 (first handover) — 11 June 2025");
+    assert_eq!(ask(&data, stage("5")).title, "Stage 5 (final) — 16 June 2025");
+    assert_eq!(
+        ask(&data, stage("stage 1")).title,
+        "Stage 1 (first handover) — 11 June 2025"
+    );
+    let ceasefire = ceasefire();
+    assert!(ask(&ceasefire, stage("6")).title.starts_with("Stage 6 — "));
+    assert!(ask(&ceasefire, stage("stage 6")).title.starts_with("Stage 6 — "));
+    assert!(ask(&invented(), stage("2")).title.starts_with("Day 2 — "));
+}
+
+/// Issue 10, point 4: suggestions and "could be more than one" lists name things and date
+/// stages; never ids alone.
+#[test]
+fn lookup_lists_show_names_and_dates() {
+    let data = bundled();
+    let err = answer(&data, &stage("stage")).unwrap_err().to_string();
+    assert!(
+        err.starts_with(
+            "`stage` could be more than one stage: Stage 1 (first handover) — 11 June 2025, Stage 2 — 13 June 2025, "
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("stage-1"), "{err}");
+    let err = answer(&data, &stage("finale")).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "no stage matches `finale`; did you mean Stage 5 (final) — 16 June 2025?"
+    );
+    let err = answer(&data, &source("ru")).map(|r| r.title);
+    assert_eq!(err.as_deref(), Ok("Who spoke for Russia"));
+    let err = answer(&data, &source("vladimir")).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "`vladimir` could be more than one claimant: Vladimir Medinsky, Vladimir Putin; type more of it"
+    );
+}
+
+/// Every question on every story, for checks that hold of all replies.
+fn every_reply(data: &Dataset) -> Vec<Reply> {
+    let mut queries = vec![total(None, None), discrepancy(None), Query::Timeline, Query::About];
+    queries.extend(data.stages.iter().map(|s| stage(&s.id)));
+    queries.extend(data.claimants.iter().map(|c| source(&c.id)));
+    queries.extend(data.sides.iter().map(|s| source(&s.id)));
+    queries.iter().map(|q| ask(data, q.clone())).collect()
+}
+
+/// Issue 10, point 5: the small things, on every reply of every story.
+#[test]
+fn replies_have_no_slips() {
+    for data in [bundled(), invented(), ceasefire()] {
+        for reply in every_reply(&data) {
+            let text = text(&reply);
+            assert!(!text.contains("(s)"), "{}: {text}", reply.title);
+            assert!(!text.contains("see discrepancy for the difference"), "{text}");
+            for entry in reply.sections.iter().flat_map(|s| &s.entries) {
+                // Stances are labels, never dressed as quotations.
+                assert!(!entry.what.starts_with('“'), "{}: {}", entry.who, entry.what);
+                // Each link once per figure.
+                let mut urls: Vec<&str> = entry.citations.iter().map(|c| &*c.url).collect();
+                let all = urls.len();
+                urls.sort();
+                urls.dedup();
+                assert_eq!(urls.len(), all, "{}: {}", entry.who, entry.what);
+            }
+        }
+    }
+}
+
+/// Issue 10, point 5: the gap stated, ⚠ on the timeline, stances as labels.
+#[test]
+fn the_gap_is_stated_and_unconfirmed_figures_flagged_everywhere() {
+    let data = bundled();
+    let final_stage = ask(&data, stage("final"));
+    assert_eq!(
+        final_stage.sections[0].notes,
+        ["The figures disagree: 1,245 vs 1,248 bodies, a gap of 3."]
+    );
+    let medinsky = ask(&data, source("medinsky"));
+    let stances = medinsky
+        .sections
+        .iter()
+        .find(|s| s.heading == "Characterisations")
+        .unwrap();
+    assert_eq!(
+        format!("{}: {}", stances.entries[0].who, stances.entries[0].what),
+        "Was the June deal a mutual exchange or a unilateral Russian handover?: Unilateral"
+    );
+    let timeline = ask(&ceasefire(), Query::Timeline);
+    let stage6 = timeline.sections[0]
+        .entries
+        .iter()
+        .find(|e| e.who == "Stage 6")
+        .unwrap();
+    assert!(
+        stage6.details[0]
+            .starts_with("prisoners released: Government of Valoria 643 ⚠ unconfirmed · Press 600 (also 596)"),
+        "{}",
+        stage6.details[0]
+    );
 }

@@ -310,9 +310,20 @@ fn build_claim_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Entry {
         what: figure_text(data, claim),
         details,
         status: status_text(data, &claim.status),
-        citations: claim.citations.iter().map(|c| citation_ref(data, c)).collect(),
+        citations: citation_refs(data, &claim.citations),
         claim_id: Some(claim.id.clone()),
     }
+}
+
+/// A figure's sources, each link once (a report can be cited twice for two quotes).
+fn citation_refs(data: &Dataset, citations: &[Citation]) -> Vec<CitationRef> {
+    let mut out: Vec<CitationRef> = Vec::new();
+    for c in citations {
+        if !out.iter().any(|o| o.url == c.url) {
+            out.push(citation_ref(data, c));
+        }
+    }
+    out
 }
 
 /// "on 16 June 2025", "in July 2025", "between 11 and 16 June 2025", or nothing for
