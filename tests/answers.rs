@@ -80,8 +80,8 @@ fn final_stage_shows_both_counts_with_sources() {
     assert_eq!(
         reply.sentence.as_deref(),
         Some(
-            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War says 1,245 bodies were handed to \
-             Ukraine on 16 June 2025; Russia's Defence Ministry puts the figure at 1,248."
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War said 1,245 bodies were handed to \
+             Ukraine on 16 June 2025; Russia's Defence Ministry put it at 1,248."
         )
     );
     // Russian bodies received the same day.
@@ -157,33 +157,56 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
     assert_eq!(
         reply.sentence.as_deref(),
         Some(
-            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War says 6,057 bodies were handed to \
-             Ukraine between 11 and 16 June 2025; Rustem Umerov and Vladimir Putin put the figure at more than 6,000; \
-             Vladimir Medinsky and Russia's Defence Ministry put the figure at 6,060; Vladimir Putin puts the figure at \
-             6,000."
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War said 6,057 bodies were handed \
+             to Ukraine between 11 and 16 June 2025; Vladimir Medinsky, aide to the Russian president, and Russia's \
+             Defence Ministry put it at 6,060."
         )
     );
 }
 
-/// A side that contradicts itself is never pasted as agreeing.
+/// Issue 10, point 1: wire-style sentences. One clause per side, parties first, each with its
+/// exact figure (roundings and bounds left out when the side has one); titles from roles; past
+/// tense; a claimant in two clauses dated; unconfirmed figures flagged in the sentence.
 #[test]
-fn the_paste_ready_sentence_quotes_every_figure() {
+fn the_paste_ready_sentences_read_as_wire_copy() {
     let data = bundled();
-    let reply = ask(&data, stage("handover-2025-12-19"));
     assert_eq!(
-        reply.sentence.as_deref(),
+        ask(&data, stage("final")).sentence.as_deref(),
         Some(
-            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War and Vladimir Medinsky say 1,003 \
-             bodies were handed to Ukraine on 19 December 2025; Vladimir Medinsky puts the figure at 1,000."
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War said 1,245 bodies were handed \
+             to Ukraine on 16 June 2025; Russia's Defence Ministry put it at 1,248."
         )
     );
-    let russian = ask(&data, total(Some("bodies-to-russia"), None));
     assert_eq!(
-        russian.sentence.as_deref(),
+        ask(&data, total(None, None)).sentence.as_deref(),
         Some(
-            "Vladimir Medinsky and Russia's Defence Ministry say 78 bodies were handed to Russia between 11 and 16 June \
-             2025; Vladimir Putin puts the figure at 57; Vladimir Medinsky puts the figure at 79; Vladimir Medinsky puts \
-             the figure at fewer than 100."
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War said 6,057 bodies were handed \
+             to Ukraine between 11 and 16 June 2025; Vladimir Medinsky, aide to the Russian president, and Russia's \
+             Defence Ministry put it at 6,060."
+        )
+    );
+    assert_eq!(
+        ask(&data, total(Some("bodies-to-russia"), None)).sentence.as_deref(),
+        Some(
+            "Vladimir Medinsky, aide to the Russian president, and Russia's Defence Ministry said on 16 June that 78 \
+             bodies were handed to Russia between 11 and 16 June 2025; Vladimir Putin, president of Russia, put it at \
+             57; reports quoted Vladimir Medinsky as putting it at 79 on 20 June, which could not be confirmed."
+        )
+    );
+    // Both sides agree, each in its own clause; Medinsky's rounded 1,000 is his 1,003 again.
+    assert_eq!(
+        ask(&data, stage("handover-2025-12-19")).sentence.as_deref(),
+        Some(
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War said 1,003 bodies were handed \
+             to Ukraine on 19 December 2025; Vladimir Medinsky, aide to the Russian president, gave the same figure."
+        )
+    );
+    // The only party figure is unconfirmed: flagged, and the outlets' figures given beside it.
+    assert_eq!(
+        ask(&ceasefire(), stage("6")).sentence.as_deref(),
+        Some(
+            "Reports quoted the Valorian Prison Service as saying 643 prisoners were released on 23 February 2032, \
+             which could not be confirmed; Example Wire puts it at 600; The Example Herald puts it at 596."
         )
     );
 }
@@ -404,7 +427,7 @@ fn the_invented_story_gets_the_same_treatment() {
     assert_eq!(
         stage.sentence.as_deref(),
         Some(
-            "The North Harbour Authority says 350 people were ferried to the mainland on 11 March 2031; Mayor Ana Ruiz puts the figure at 380."
+            "The North Harbour Authority says 350 people were ferried to the mainland on 11 March 2031; Mayor Ana Ruiz puts it at 380."
         )
     );
     let boats = ask(
@@ -595,4 +618,77 @@ fn the_gap_is_stated_and_unconfirmed_figures_flagged_everywhere() {
         "{}",
         stage6.details[0]
     );
+}
+
+/// Issue 10, point 1, as properties of every sentence on every story (each stage and each
+/// total): a figure appears with its own claimant, in its clause; an unconfirmed figure only
+/// with the flag; no clause speaks for two sides.
+#[test]
+fn every_sentence_attributes_each_figure_and_flags_the_unconfirmed() {
+    use figures_bot::dataset::Status;
+    for data in [bundled(), invented(), ceasefire()] {
+        let mut queries: Vec<Query> = data.stages.iter().map(|s| stage(&s.id)).collect();
+        queries.extend(data.quantities.iter().map(|q| total(Some(&q.id), None)));
+        for query in queries {
+            let Some(sentence) = ask(&data, query.clone()).sentence else {
+                continue;
+            };
+            let sentence = sentence.trim_end_matches('.');
+            for clause in sentence.split("; ") {
+                let clause_sides: std::collections::HashSet<usize> = data
+                    .claimants
+                    .iter()
+                    .enumerate()
+                    .filter(|(c, _)| mentioned(&data, *c, clause))
+                    .map(|(_, c)| c.side)
+                    .collect();
+                assert!(clause_sides.len() <= 1, "{query:?}: two sides in `{clause}`");
+                for claim in &data.claims {
+                    let figure = claim.figure.to_string();
+                    let words = clause.split([' ', ',']).any(|w| w == figure);
+                    if !words || !claim.status.stands() {
+                        continue;
+                    }
+                    let named = claim.claimants.iter().any(|&c| mentioned(&data, c, clause));
+                    if !named {
+                        continue; // another claimant's equal figure, or another quantity's
+                    }
+                    if claim.status == Status::Unconfirmed
+                        && !data.claims.iter().any(|o| {
+                            o.figure == claim.figure && o.status == Status::Current && o.claimants == claim.claimants
+                        })
+                    {
+                        assert!(clause.contains("could not be confirmed"), "{query:?}: `{clause}`");
+                    }
+                }
+                // Every number in a clause belongs to a claim of a claimant the clause names.
+                let named: Vec<usize> = (0..data.claimants.len())
+                    .filter(|&c| mentioned(&data, c, clause))
+                    .collect();
+                assert!(!named.is_empty(), "{query:?}: nobody named in `{clause}`");
+                for word in clause.split([' ', ',']) {
+                    let digits = word.replace(',', "");
+                    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+                        continue;
+                    }
+                    let owned = data
+                        .claims
+                        .iter()
+                        .any(|c| c.claimants.iter().any(|x| named.contains(x)) && c.figure.to_string().contains(word));
+                    let in_date = data.stages.iter().any(|s| s.when.to_string().contains(word))
+                        || data.claims.iter().any(|c| c.said.date.to_string().contains(word))
+                        || word.len() == 4;
+                    assert!(owned || in_date, "{query:?}: `{word}` in `{clause}` is nobody's");
+                }
+            }
+        }
+    }
+}
+
+/// Whether a clause names a claimant: in full, or an outlet without its "(own tally)".
+fn mentioned(data: &Dataset, c: usize, clause: &str) -> bool {
+    let claimant = &data.claimants[c];
+    // Lower case: a name may open the sentence, capitalised.
+    let (name, clause) = (claimant.name.replace("; ", ", ").to_lowercase(), clause.to_lowercase());
+    clause.contains(&name) || (data.sides[claimant.side].is_outlet && clause.contains(name.split(" (").next().unwrap()))
 }
