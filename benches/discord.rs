@@ -89,6 +89,7 @@ async fn figures_bot_latencies() -> Vec<Duration> {
         guild_ids: vec![GUILD],
         channel_id: None,
         role_id: None,
+        dates: Default::default(),
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let bot = tokio::spawn(run(settings, Arc::new(Fixed(Arc::new(library))), None, async {

@@ -37,6 +37,8 @@ pub struct BotSettings {
     pub guild_ids: Vec<u64>,
     pub channel_id: Option<u64>,
     pub role_id: Option<u64>,
+    /// House style for the paste-ready sentence's dates.
+    pub dates: crate::date::DateStyle,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,7 +165,9 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), BotError> {
     let guild_ids = settings.guild_ids.iter().copied().map(GuildId::new).collect();
-    let handler = Arc::new(Handler::new(live, guild_ids, settings.role_id.map(RoleId::new)));
+    let mut handler = Handler::new(live, guild_ids, settings.role_id.map(RoleId::new));
+    handler.dates = settings.dates;
+    let handler = Arc::new(handler);
     let pinger = match (pings, settings.channel_id) {
         (Some(mut pings), Some(channel)) => {
             let poster = notify::Poster::new(

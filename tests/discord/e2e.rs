@@ -35,6 +35,7 @@ fn settings(fake: &FakeDiscord) -> BotSettings {
         guild_ids: vec![GUILD],
         channel_id: Some(CHANNEL),
         role_id: Some(ROLE),
+        dates: Default::default(),
     }
 }
 
