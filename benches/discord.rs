@@ -91,6 +91,7 @@ async fn figures_bot_latencies() -> Vec<Duration> {
         role_id: None,
         maintainer_channel_id: None,
         maintainer_role_id: None,
+        dates: Default::default(),
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let bot = tokio::spawn(run(settings, Arc::new(Fixed(Arc::new(library))), None, async {

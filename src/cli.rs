@@ -54,6 +54,9 @@ pub enum Command {
         /// `text` (Markdown, as in Discord) or `json` (one document, for scripts and graphics).
         #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
         format: Format,
+        /// How the paste-ready sentence writes dates: "16 June 2025" or "June 16, 2025".
+        #[arg(long, default_value = "16 June 2025", global = true)]
+        style: crate::date::DateStyle,
         #[command(subcommand)]
         question: Ask,
     },
@@ -100,8 +103,9 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
             data,
             story,
             format,
+            style,
             question,
-        } => ask(&data, story.as_deref(), format, question, out, err),
+        } => ask(&data, story.as_deref(), (format, style), question, out, err),
         Command::Run { config } => run_bot(config, err),
         Command::Watch {
             data,
@@ -174,6 +178,7 @@ fn run_bot(config: Option<PathBuf>, err: &mut dyn Write) -> ExitCode {
         role_id: config.notify.role_id,
         maintainer_channel_id: config.notify.maintainer_channel_id,
         maintainer_role_id: config.notify.maintainer_role_id,
+        dates: config.style.dates,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
@@ -308,7 +313,7 @@ fn count_of(n: usize, one: &str, many: &str) -> String {
 fn ask(
     data: &[PathBuf],
     story: Option<&str>,
-    format: Format,
+    (format, style): (Format, crate::date::DateStyle),
     question: Ask,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -330,7 +335,10 @@ fn ask(
         .and_then(|d| question.query(d).map(|q| (d, q)))
         .and_then(|(d, q)| {
             match format {
-                Format::Text => answer(d, &q).map(|reply| markdown::render(&reply)),
+                Format::Text => answer(d, &q).map(|mut reply| {
+                    reply.sentence = reply.sentence.map(|s| style.restyle(&s));
+                    markdown::render(&reply)
+                }),
                 Format::Json => crate::answer::json(d, &q).map(|doc| format!("{doc:#}\n")),
             }
             .map_err(|e| e.to_string())

@@ -24,6 +24,16 @@ pub struct Config {
     pub watch: crate::watch::WatchConfig,
     #[serde(default)]
     pub log: LogConfig,
+    #[serde(default)]
+    pub style: StyleConfig,
+}
+
+/// House style: `[style] dates = "June 16, 2025"` (default "16 June 2025").
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StyleConfig {
+    #[serde(default)]
+    pub dates: crate::date::DateStyle,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -136,6 +146,18 @@ mod tests {
         assert_eq!(config.discord.guild_ids, vec![123456789012345678]);
         assert_eq!(config.notify.role_id, Some(123456789012345678));
         assert_eq!(config.watch.debounce, crate::watch::DEFAULT_DEBOUNCE);
+        assert_eq!(config.style.dates, crate::date::DateStyle::DayMonth);
+    }
+
+    #[test]
+    fn house_style_for_dates() {
+        let text = "data = \"d.toml\"\n[style]\ndates = \"June 16, 2025\"\n";
+        let config = Config::parse(text, Path::new("bot.toml")).unwrap();
+        assert_eq!(config.style.dates, crate::date::DateStyle::MonthDay);
+        let err = Config::parse("data = \"d.toml\"\n[style]\ndates = \"16/6\"\n", Path::new("bot.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("bot.toml:3:9: unknown date style `16/6`"), "{err}");
     }
 
     #[test]

@@ -192,3 +192,97 @@ mod tests {
         assert!(Date::new(2025, 4, 31).is_none());
     }
 }
+
+/// How copy writes dates: "16 June 2025" (the default) or "June 16, 2025". Replies are built in
+/// the first; [`DateStyle::restyle`] turns a paste-ready sentence into the second.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DateStyle {
+    #[default]
+    DayMonth,
+    MonthDay,
+}
+
+impl std::str::FromStr for DateStyle {
+    type Err = String;
+
+    /// Either example as written ("16 June 2025", "June 16, 2025"), or `day-month`/`month-day`.
+    fn from_str(text: &str) -> Result<DateStyle, String> {
+        match text.trim() {
+            "16 June 2025" | "day-month" => Ok(DateStyle::DayMonth),
+            "June 16, 2025" | "month-day" => Ok(DateStyle::MonthDay),
+            other => Err(format!(
+                "unknown date style `{other}`; write \"16 June 2025\" or \"June 16, 2025\""
+            )),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DateStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<DateStyle, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl DateStyle {
+    /// The text with its dates in this style: "between 11 and 16 June 2025" becomes "between
+    /// June 11 and 16, 2025", "on 19 June" "on June 19".
+    pub fn restyle(self, text: &str) -> String {
+        if self == DateStyle::DayMonth {
+            return text.to_string();
+        }
+        let words: Vec<&str> = text.split(' ').collect();
+        let is_day = |w: &str| w.len() <= 2 && w.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d));
+        let mut out: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let month = words[i];
+            let bare = month.trim_end_matches(|c: char| !c.is_alphabetic());
+            if !MONTHS.contains(&bare) || out.is_empty() || !is_day(out.last().unwrap()) {
+                out.push(words[i].to_string());
+                i += 1;
+                continue;
+            }
+            let day = out.pop().unwrap();
+            // "between 11 and 16 June": the month moves before the first day.
+            let range = out.len() >= 2 && out[out.len() - 1] == "and" && is_day(&out[out.len() - 2]);
+            let year = words
+                .get(i + 1)
+                .filter(|y| bare == month && y.len() >= 4 && y[..4].chars().all(|c| c.is_ascii_digit()));
+            let text = match year {
+                Some(year) => format!("{day}, {year}"),
+                None => format!("{day}{}", &month[bare.len()..]),
+            };
+            if range {
+                let first = out.len() - 2;
+                out[first] = format!("{bare} {}", out[first]);
+                out.push(text);
+            } else {
+                out.push(format!("{bare} {text}"));
+            }
+            i += if year.is_some() { 2 } else { 1 };
+        }
+        out.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod style_tests {
+    use super::DateStyle;
+
+    #[test]
+    fn dates_in_month_day_style() {
+        let style = DateStyle::MonthDay;
+        assert_eq!(
+            style.restyle("said 1,245 bodies were handed to Ukraine on 16 June 2025; X put it at 1,248."),
+            "said 1,245 bodies were handed to Ukraine on June 16, 2025; X put it at 1,248."
+        );
+        assert_eq!(
+            style.restyle("handed between 11 and 16 June 2025; Y said on 19 June that 78"),
+            "handed between June 11 and 16, 2025; Y said on June 19 that 78"
+        );
+        assert_eq!(style.restyle("in July 2025, 3 May"), "in July 2025, May 3");
+        assert_eq!(DateStyle::DayMonth.restyle("on 16 June 2025"), "on 16 June 2025");
+        assert_eq!("June 16, 2025".parse(), Ok(DateStyle::MonthDay));
+    }
+}

@@ -15,6 +15,10 @@ pub trait Named {
     fn aliases(&self) -> &[String];
     /// Id, name and aliases, normalised.
     fn keys(&self) -> &Keys;
+    /// How "did you mean" lists name it: readers know names, not ids.
+    fn label(&self) -> String {
+        self.name().to_string()
+    }
 }
 
 macro_rules! named {
@@ -35,9 +39,41 @@ macro_rules! named {
             }
         }
     };
+    ($ty:ty, $kind:literal, $name:ident, labelled) => {
+        impl Named for $ty {
+            const KIND: &'static str = $kind;
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn name(&self) -> &str {
+                &self.$name
+            }
+            fn aliases(&self) -> &[String] {
+                &self.aliases
+            }
+            fn keys(&self) -> &Keys {
+                &self.keys
+            }
+            fn label(&self) -> String {
+                <$ty>::label(self)
+            }
+        }
+    };
 }
 
-named!(Stage, "stage", name);
+named!(Stage, "stage", name, labelled);
+
+impl Stage {
+    /// "Stage 5 (final) — 16 June 2025"; just the name when it already gives the date.
+    pub fn label(&self) -> String {
+        let when = self.when.to_string();
+        if self.name.contains(&when) {
+            self.name.clone()
+        } else {
+            format!("{} — {when}", self.name)
+        }
+    }
+}
 named!(Claimant, "claimant", name);
 named!(Quantity, "quantity", label);
 named!(Side, "side", name);
@@ -117,13 +153,50 @@ pub fn find<T: Named>(items: &[T], query: &str) -> Result<usize, LookupError> {
         [] => Err(LookupError::Unknown {
             kind: T::KIND,
             query: query.to_string(),
-            suggestions: suggestions(items, query),
+            suggestions: suggestions(items, query)
+                .iter()
+                .filter_map(|id| items.iter().find(|item| item.id() == id))
+                .map(Named::label)
+                .collect(),
         }),
         many => Err(LookupError::Ambiguous {
             kind: T::KIND,
             query: query.to_string(),
-            candidates: many.iter().map(|&i| items[i].id().to_string()).collect(),
+            candidates: many.iter().map(|&i| items[i].label()).collect(),
         }),
+    }
+}
+
+/// The one item whose id, name or alias is exactly `query` (normalised), if there is one.
+pub fn exact<T: Named>(items: &[T], query: &str) -> Option<usize> {
+    let q = normalise(query);
+    let mut hits = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| matches!(tier(&q, *item), Some(Tier::ExactId | Tier::Exact)));
+    match (hits.next(), hits.next()) {
+        (Some((i, _)), None) => Some(i),
+        _ => None,
+    }
+}
+
+/// The stage a bare number names ("6" for "Stage 6"): the one whose id, name or alias has that
+/// number as a word, else the one called "stage N" or "day N". Dates ("16 june") count too.
+fn stage_by_number(stages: &[Stage], number: &str) -> Option<usize> {
+    let has_word = |keys: &Keys| keys.0.iter().any(|k| k.split(' ').any(|w| w == number));
+    let with: Vec<usize> = (0..stages.len()).filter(|&i| has_word(&stages[i].keys)).collect();
+    if let [one] = with.as_slice() {
+        return Some(*one);
+    }
+    let called = |i: &usize| {
+        let keys = &stages[*i].keys.0;
+        keys.iter()
+            .any(|k| *k == format!("stage {number}") || *k == format!("day {number}"))
+    };
+    let mut called = with.iter().filter(|i| called(i));
+    match (called.next(), called.next()) {
+        (Some(&i), None) => Some(i),
+        _ => None,
     }
 }
 
@@ -186,6 +259,13 @@ pub fn rank<T: Named>(items: &[T], query: &str, limit: usize) -> Vec<usize> {
 
 impl Dataset {
     pub fn find_stage(&self, query: &str) -> Result<usize, LookupError> {
+        let number = query.trim();
+        if !number.is_empty()
+            && number.chars().all(|c| c.is_ascii_digit())
+            && let Some(s) = stage_by_number(&self.stages, number)
+        {
+            return Ok(s);
+        }
         find(&self.stages, query)
     }
 
@@ -231,7 +311,7 @@ mod tests {
         assert_eq!(find(&stages, "fin"), Ok(1));
         assert!(matches!(find(&stages, "stage"), Err(LookupError::Ambiguous { .. })));
         let err = find(&stages, "finall").unwrap_err();
-        assert_eq!(err.suggestions(), ["stage-5"]);
+        assert_eq!(err.suggestions(), ["Stage 5 (final) — 16 June 2025"]);
     }
 
     #[test]

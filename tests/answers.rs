@@ -80,8 +80,8 @@ fn final_stage_shows_both_counts_with_sources() {
     assert_eq!(
         reply.sentence.as_deref(),
         Some(
-            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War says 1,245 bodies were handed to \
-             Ukraine on 16 June 2025; Russia's Defence Ministry puts the figure at 1,248."
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War said 1,245 bodies were handed to \
+             Ukraine on 16 June 2025; Russia's Defence Ministry put it at 1,248."
         )
     );
     // Russian bodies received the same day.
@@ -101,7 +101,7 @@ fn stages_answer_to_the_words_people_use() {
     let err = answer(&data, &stage("finale")).unwrap_err();
     assert!(
         err.to_string()
-            .starts_with("no stage matches `finale`; did you mean stage-5"),
+            .starts_with("no stage matches `finale`; did you mean Stage 5 (final) — 16 June 2025"),
         "{err}"
     );
 }
@@ -157,33 +157,56 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
     assert_eq!(
         reply.sentence.as_deref(),
         Some(
-            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War says 6,057 bodies were handed to \
-             Ukraine between 11 and 16 June 2025; Rustem Umerov and Vladimir Putin put the figure at more than 6,000; \
-             Vladimir Medinsky and Russia's Defence Ministry put the figure at 6,060; Vladimir Putin puts the figure at \
-             6,000."
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War said 6,057 bodies were handed \
+             to Ukraine between 11 and 16 June 2025; Vladimir Medinsky, aide to the Russian president, and Russia's \
+             Defence Ministry put it at 6,060."
         )
     );
 }
 
-/// A side that contradicts itself is never pasted as agreeing.
+/// Issue 10, point 1: wire-style sentences. One clause per side, parties first, each with its
+/// exact figure (roundings and bounds left out when the side has one); titles from roles; past
+/// tense; a claimant in two clauses dated; unconfirmed figures flagged in the sentence.
 #[test]
-fn the_paste_ready_sentence_quotes_every_figure() {
+fn the_paste_ready_sentences_read_as_wire_copy() {
     let data = bundled();
-    let reply = ask(&data, stage("handover-2025-12-19"));
     assert_eq!(
-        reply.sentence.as_deref(),
+        ask(&data, stage("final")).sentence.as_deref(),
         Some(
-            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War and Vladimir Medinsky say 1,003 \
-             bodies were handed to Ukraine on 19 December 2025; Vladimir Medinsky puts the figure at 1,000."
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War said 1,245 bodies were handed \
+             to Ukraine on 16 June 2025; Russia's Defence Ministry put it at 1,248."
         )
     );
-    let russian = ask(&data, total(Some("bodies-to-russia"), None));
     assert_eq!(
-        russian.sentence.as_deref(),
+        ask(&data, total(None, None)).sentence.as_deref(),
         Some(
-            "Vladimir Medinsky and Russia's Defence Ministry say 78 bodies were handed to Russia between 11 and 16 June \
-             2025; Vladimir Putin puts the figure at 57; Vladimir Medinsky puts the figure at 79; Vladimir Medinsky puts \
-             the figure at fewer than 100."
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War said 6,057 bodies were handed \
+             to Ukraine between 11 and 16 June 2025; Vladimir Medinsky, aide to the Russian president, and Russia's \
+             Defence Ministry put it at 6,060."
+        )
+    );
+    assert_eq!(
+        ask(&data, total(Some("bodies-to-russia"), None)).sentence.as_deref(),
+        Some(
+            "Vladimir Medinsky, aide to the Russian president, and Russia's Defence Ministry said on 16 June that 78 \
+             bodies were handed to Russia between 11 and 16 June 2025; Vladimir Putin, president of Russia, put it at \
+             57; reports quoted Vladimir Medinsky as putting it at 79 on 20 June, which could not be confirmed."
+        )
+    );
+    // Both sides agree, each in its own clause; Medinsky's rounded 1,000 is his 1,003 again.
+    assert_eq!(
+        ask(&data, stage("handover-2025-12-19")).sentence.as_deref(),
+        Some(
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War said 1,003 bodies were handed \
+             to Ukraine on 19 December 2025; Vladimir Medinsky, aide to the Russian president, gave the same figure."
+        )
+    );
+    // The only party figure is unconfirmed: flagged, and the outlets' figures given beside it.
+    assert_eq!(
+        ask(&ceasefire(), stage("6")).sentence.as_deref(),
+        Some(
+            "Reports quoted the Valorian Prison Service as saying 643 prisoners were released on 23 February 2032, \
+             which could not be confirmed; Example Wire puts it at 600; The Example Herald puts it at 596."
         )
     );
 }
@@ -226,7 +249,7 @@ fn russian_bodies_received_add_up_to_78_and_the_other_counts_disagree() {
         .expect("78/79/57 discrepancy");
     assert_eq!(
         june.headline,
-        "Total, 11–16 June 2025: 78 vs 57 vs 79 vs fewer than 100 — Russian bodies handed to Russia"
+        "Total, 11–16 June 2025: 78 vs 57 vs 79 vs fewer than 100 bodies — Russian bodies handed to Russia"
     );
     assert_eq!(june.kind, DiscrepancyKind::WithinSide);
     assert_eq!(june.difference, Some(22.into()));
@@ -239,7 +262,7 @@ fn offers_beyond_the_deal_disagree() {
     assert_eq!(reply.sections.len(), 1);
     assert_eq!(
         reply.sections[0].heading,
-        "Overall: 2,239 vs nearly 3,000 vs 3,000 vs about 3,000 vs 2,000 — further bodies Russia offered to hand over"
+        "Overall: 2,239 vs nearly 3,000 vs 3,000 vs about 3,000 vs 2,000 bodies — further bodies Russia offered to hand over"
     );
     let positions = lines(&reply);
     assert_eq!(positions[0], "Russia's Defence Ministry: 2,239 bodies");
@@ -273,7 +296,7 @@ fn discrepancies_are_computed_and_ranked() {
     assert!(found[0].notes.iter().any(|n| n.contains("no immediate explanation")));
     assert_eq!(
         found[1].headline,
-        "Stage 5 (final) (16 June 2025): 1,245 vs 1,248 — bodies handed to Ukraine"
+        "Stage 5 (final) (16 June 2025): 1,245 vs 1,248 bodies — bodies handed to Ukraine"
     );
     assert_eq!(found[1].difference, Some(3.into()));
 
@@ -289,12 +312,12 @@ fn discrepancies_are_computed_and_ranked() {
     assert!(
         nature
             .headline
-            .contains("“mutual exchange” (Rustem Umerov and Volodymyr Zelensky)"),
+            .contains("Rustem Umerov and Volodymyr Zelensky: Mutual exchange"),
         "{}",
         nature.headline
     );
     assert!(
-        nature.headline.contains("“unilateral” (Vladimir Medinsky"),
+        nature.headline.contains("; Vladimir Medinsky") && nature.headline.contains(": Unilateral"),
         "{}",
         nature.headline
     );
@@ -394,9 +417,9 @@ fn the_invented_story_gets_the_same_treatment() {
     );
     assert_eq!(
         found[1].headline,
-        "Day 2 (11 March 2031): 350 vs 380 — evacuees ferried to the mainland"
+        "Day 2 (11 March 2031): 350 vs 380 people — evacuees ferried to the mainland"
     );
-    assert_eq!(found[2].headline, "Overall: about 12 vs 20–25 — boats used");
+    assert_eq!(found[2].headline, "Overall: about 12 vs 20–25 boats — boats used");
     assert_eq!(found[5].positions[0].what, "dates it 12 March 2031");
     assert_eq!(
         found[0].notes,
@@ -406,7 +429,7 @@ fn the_invented_story_gets_the_same_treatment() {
     assert_eq!(
         stage.sentence.as_deref(),
         Some(
-            "The North Harbour Authority says 350 people were ferried to the mainland on 11 March 2031; Mayor Ana Ruiz puts the figure at 380."
+            "The North Harbour Authority says 350 people were ferried to the mainland on 11 March 2031; Mayor Ana Ruiz puts it at 380."
         )
     );
     let boats = ask(
@@ -588,6 +611,127 @@ fn updates_in_discrepancies() {
     }
 }
 
+fn ceasefire() -> Dataset {
+    Dataset::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/invented-ceasefire-exchanges.toml"))
+        .expect("test data loads")
+}
+
+fn source(who: &str) -> Query {
+    Query::Source { claimant: who.into() }
+}
+
+/// Issue 10, point 4: a side's words find the side's claimants, named, most-cited first.
+#[test]
+fn a_sides_words_find_its_claimants() {
+    let data = bundled();
+    for words in ["kyiv", "kiev", "Ukraine", "UA"] {
+        let reply = ask(&data, source(words));
+        assert_eq!(reply.title, "Who spoke for Ukraine", "{words}");
+        let names: Vec<&str> = reply.sections[0].entries.iter().map(|e| e.who.as_str()).collect();
+        assert!(names.contains(&"Volodymyr Zelensky"), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains("Kyiv Independent")), "{names:?}");
+    }
+    for words in ["moscow", "russia", "Russian"] {
+        let reply = ask(&data, source(words));
+        assert_eq!(reply.title, "Who spoke for Russia", "{words}");
+        let entries = &reply.sections[0].entries;
+        let names: Vec<&str> = entries.iter().map(|e| e.who.as_str()).collect();
+        assert!(names.contains(&"Vladimir Medinsky"), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains("Moscow Times")), "{names:?}");
+        // Named, never by id; the most-cited first.
+        assert!(!names.iter().any(|n| n.starts_with("ru-")), "{names:?}");
+        let cited: Vec<usize> = entries
+            .iter()
+            .map(|e| {
+                let last = e.details.last().unwrap();
+                let n = last.rsplit("cited ").next().unwrap();
+                n.split(' ').next().unwrap().parse().unwrap()
+            })
+            .collect();
+        assert!(cited.windows(2).all(|w| w[0] >= w[1]), "{cited:?}");
+    }
+    // A claimant's own name still finds the claimant.
+    assert_eq!(ask(&data, source("medinsky")).title, "What Vladimir Medinsky said");
+    assert_eq!(
+        ask(&data, source("kyiv independent")).title,
+        "What Kyiv Independent (own tally) said"
+    );
+}
+
+/// Issue 10, point 4: a bare number or "stage N" finds the stage that says so.
+#[test]
+fn a_bare_number_finds_its_stage() {
+    let data = bundled();
+    assert_eq!(ask(&data, stage("1")).title, "Stage 1 (first handover) — 11 June 2025");
+    assert_eq!(ask(&data, stage("5")).title, "Stage 5 (final) — 16 June 2025");
+    assert_eq!(
+        ask(&data, stage("stage 1")).title,
+        "Stage 1 (first handover) — 11 June 2025"
+    );
+    let ceasefire = ceasefire();
+    assert!(ask(&ceasefire, stage("6")).title.starts_with("Stage 6 — "));
+    assert!(ask(&ceasefire, stage("stage 6")).title.starts_with("Stage 6 — "));
+    assert!(ask(&invented(), stage("2")).title.starts_with("Day 2 — "));
+}
+
+/// Issue 10, point 4: suggestions and "could be more than one" lists name things and date
+/// stages; never ids alone.
+#[test]
+fn lookup_lists_show_names_and_dates() {
+    let data = bundled();
+    let err = answer(&data, &stage("stage")).unwrap_err().to_string();
+    assert!(
+        err.starts_with(
+            "`stage` could be more than one stage: Stage 1 (first handover) — 11 June 2025, Stage 2 — 13 June 2025, "
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("stage-1"), "{err}");
+    let err = answer(&data, &stage("finale")).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "no stage matches `finale`; did you mean Stage 5 (final) — 16 June 2025?"
+    );
+    let err = answer(&data, &source("ru")).map(|r| r.title);
+    assert_eq!(err.as_deref(), Ok("Who spoke for Russia"));
+    let err = answer(&data, &source("vladimir")).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "`vladimir` could be more than one claimant: Vladimir Medinsky, Vladimir Putin; type more of it"
+    );
+}
+
+/// Every question on every story, for checks that hold of all replies.
+fn every_reply(data: &Dataset) -> Vec<Reply> {
+    let mut queries = vec![total(None, None), discrepancy(None), Query::Timeline, Query::About];
+    queries.extend(data.stages.iter().map(|s| stage(&s.id)));
+    queries.extend(data.claimants.iter().map(|c| source(&c.id)));
+    queries.extend(data.sides.iter().map(|s| source(&s.id)));
+    queries.iter().map(|q| ask(data, q.clone())).collect()
+}
+
+/// Issue 10, point 5: the small things, on every reply of every story.
+#[test]
+fn replies_have_no_slips() {
+    for data in [bundled(), invented(), ceasefire()] {
+        for reply in every_reply(&data) {
+            let text = text(&reply);
+            assert!(!text.contains("(s)"), "{}: {text}", reply.title);
+            assert!(!text.contains("see discrepancy for the difference"), "{text}");
+            for entry in reply.sections.iter().flat_map(|s| &s.entries) {
+                // Stances are labels, never dressed as quotations.
+                assert!(!entry.what.starts_with('“'), "{}: {}", entry.who, entry.what);
+                // Each link once per figure.
+                let mut urls: Vec<&str> = entry.citations.iter().map(|c| &*c.url).collect();
+                let all = urls.len();
+                urls.sort();
+                urls.dedup();
+                assert_eq!(urls.len(), all, "{}: {}", entry.who, entry.what);
+            }
+        }
+    }
+}
+
 /// Decimals keep their digits as written; a difference below the coarser figure's last digit
 /// is a precision difference; differences are exact.
 #[test]
@@ -672,4 +816,110 @@ fn two_figures_updated_by_the_same_one() {
         source.sections[0].entries[0].status.as_deref(),
         Some("since updated to 1,020 deaths on 9 February 2032 (QT-F012)")
     );
+}
+
+/// Issue 10, point 5: the gap stated, ⚠ on the timeline, stances as labels.
+#[test]
+fn the_gap_is_stated_and_unconfirmed_figures_flagged_everywhere() {
+    let data = bundled();
+    let final_stage = ask(&data, stage("final"));
+    assert_eq!(
+        final_stage.sections[0].notes,
+        ["The figures disagree: 1,245 vs 1,248 bodies, a gap of 3."]
+    );
+    let medinsky = ask(&data, source("medinsky"));
+    let stances = medinsky
+        .sections
+        .iter()
+        .find(|s| s.heading == "Characterisations")
+        .unwrap();
+    assert_eq!(
+        format!("{}: {}", stances.entries[0].who, stances.entries[0].what),
+        "Was the June deal a mutual exchange or a unilateral Russian handover?: Unilateral"
+    );
+    let timeline = ask(&ceasefire(), Query::Timeline);
+    let stage6 = timeline.sections[0]
+        .entries
+        .iter()
+        .find(|e| e.who == "Stage 6")
+        .unwrap();
+    assert!(
+        stage6.details[0]
+            .starts_with("prisoners released: Government of Valoria 643 ⚠ unconfirmed · Press 600 (also 596)"),
+        "{}",
+        stage6.details[0]
+    );
+}
+
+/// Issue 10, point 1, as properties of every sentence on every story (each stage and each
+/// total): a figure appears with its own claimant, in its clause; an unconfirmed figure only
+/// with the flag; no clause speaks for two sides.
+#[test]
+fn every_sentence_attributes_each_figure_and_flags_the_unconfirmed() {
+    use figures_bot::dataset::Status;
+    for data in [bundled(), invented(), ceasefire()] {
+        let mut queries: Vec<Query> = data.stages.iter().map(|s| stage(&s.id)).collect();
+        queries.extend(data.quantities.iter().map(|q| total(Some(&q.id), None)));
+        for query in queries {
+            let Some(sentence) = ask(&data, query.clone()).sentence else {
+                continue;
+            };
+            let sentence = sentence.trim_end_matches('.');
+            for clause in sentence.split("; ") {
+                let clause_sides: std::collections::HashSet<usize> = data
+                    .claimants
+                    .iter()
+                    .enumerate()
+                    .filter(|(c, _)| mentioned(&data, *c, clause))
+                    .map(|(_, c)| c.side)
+                    .collect();
+                assert!(clause_sides.len() <= 1, "{query:?}: two sides in `{clause}`");
+                for claim in &data.claims {
+                    let figure = claim.figure.to_string();
+                    let words = clause.split([' ', ',']).any(|w| w == figure);
+                    if !words || !claim.status.stands() {
+                        continue;
+                    }
+                    let named = claim.claimants.iter().any(|&c| mentioned(&data, c, clause));
+                    if !named {
+                        continue; // another claimant's equal figure, or another quantity's
+                    }
+                    if claim.status == Status::Unconfirmed
+                        && !data.claims.iter().any(|o| {
+                            o.figure == claim.figure && o.status == Status::Current && o.claimants == claim.claimants
+                        })
+                    {
+                        assert!(clause.contains("could not be confirmed"), "{query:?}: `{clause}`");
+                    }
+                }
+                // Every number in a clause belongs to a claim of a claimant the clause names.
+                let named: Vec<usize> = (0..data.claimants.len())
+                    .filter(|&c| mentioned(&data, c, clause))
+                    .collect();
+                assert!(!named.is_empty(), "{query:?}: nobody named in `{clause}`");
+                for word in clause.split([' ', ',']) {
+                    let digits = word.replace(',', "");
+                    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+                        continue;
+                    }
+                    let owned = data
+                        .claims
+                        .iter()
+                        .any(|c| c.claimants.iter().any(|x| named.contains(x)) && c.figure.to_string().contains(word));
+                    let in_date = data.stages.iter().any(|s| s.when.to_string().contains(word))
+                        || data.claims.iter().any(|c| c.said.date.to_string().contains(word))
+                        || word.len() == 4;
+                    assert!(owned || in_date, "{query:?}: `{word}` in `{clause}` is nobody's");
+                }
+            }
+        }
+    }
+}
+
+/// Whether a clause names a claimant: in full, or an outlet without its "(own tally)".
+fn mentioned(data: &Dataset, c: usize, clause: &str) -> bool {
+    let claimant = &data.claimants[c];
+    // Lower case: a name may open the sentence, capitalised.
+    let (name, clause) = (claimant.name.replace("; ", ", ").to_lowercase(), clause.to_lowercase());
+    clause.contains(&name) || (data.sides[claimant.side].is_outlet && clause.contains(name.split(" (").next().unwrap()))
 }

@@ -163,3 +163,21 @@ fn ask_usage_mistakes_exit_2_with_clap_messages() {
         "{err}"
     );
 }
+
+/// Issue 10, point 1: `--style` writes the paste-ready sentence's dates in house style.
+#[test]
+fn the_sentence_takes_the_house_style_for_dates() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_figures-bot"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["ask", "total", "--style", "June 16, 2025"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains(
+            "**Paste-ready:** Ukraine's Coordination Headquarters for the Treatment of Prisoners of War said 6,057 \
+             bodies were handed to Ukraine between June 11 and 16, 2025; "
+        ),
+        "{stdout}"
+    );
+}

@@ -209,8 +209,14 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
         let kind = conflict_kind(claims.iter().map(|c| (party(c).then(|| data.side_of(c)), c.figure)));
         let quantity = &data.quantities[q];
         let values: Vec<String> = distinct.iter().map(|(f, _)| f.to_string()).collect();
+        // The unit after the figures: "15 vs 15–20 boats", never bare numbers.
+        let unit = if quantity.unit == "%" {
+            "%".to_string()
+        } else {
+            format!(" {}", quantity.unit)
+        };
         let headline = format!(
-            "{}: {} — {}",
+            "{}: {}{unit} — {}",
             scope_label(data, scope),
             values.join(" vs "),
             quantity.label
@@ -518,10 +524,10 @@ fn dating_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             scope: Some(Scope::Stage(s)),
             topic: None,
             headline: format!(
-                "{}: dated {} in the data, differently by {} claim(s)",
+                "{}: dated {} in the data, differently by {}",
                 stage.name,
                 stage.when,
-                off.len()
+                super::source::counted(off.len(), "claim", "claims")
             ),
             details: Vec::new(),
             difference: None,
@@ -577,7 +583,8 @@ fn characterisation_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
                 }
                 Arc::new(Entry {
                     who: data.claimant_names(&who.list),
-                    what: format!("“{stance}”"),
+                    // A label, not a quotation: stances are the editors' words.
+                    what: super::capitalise(stance),
                     details,
                     status: None,
                     citations,
@@ -597,7 +604,7 @@ fn characterisation_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
                         }
                     }
                 }
-                format!("“{stance}” ({})", data.claimant_names(&who))
+                format!("{}: {}", data.claimant_names(&who), super::capitalise(stance))
             })
             .collect();
         found.push(Discrepancy {
@@ -605,7 +612,7 @@ fn characterisation_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             quantity: None,
             scope: None,
             topic: Some(t),
-            headline: format!("{} {}", topic.question, labels.join(" vs ")),
+            headline: format!("{} {}", topic.question, super::capitalise(&labels.join("; "))),
             details: Vec::new(),
             difference: None,
             claims: members,
@@ -773,7 +780,10 @@ pub fn answer(data: &Dataset, quantity_name: Option<&str>, stage_name: Option<&s
     let lead = vec![if selected.is_empty() {
         "No disagreements found: every standing claim agrees.".to_string()
     } else {
-        format!("{} disagreement(s), most important first.", selected.len())
+        format!(
+            "{}, most important first.",
+            super::source::counted(selected.len(), "disagreement", "disagreements")
+        )
     }];
     Ok(Reply {
         title: format!("Discrepancies{filter}"),

@@ -8,6 +8,7 @@ mod about;
 mod checks;
 mod discrepancy;
 mod json;
+mod sentence;
 mod source;
 mod stage;
 mod timeline;
@@ -22,7 +23,6 @@ use std::sync::Arc;
 use crate::dataset::{Citation, Claim, Dataset, Scope, Status};
 use crate::date::Date;
 use crate::error::LookupError;
-use crate::figure::Figure;
 
 /// A question, with the names exactly as the user typed them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -311,7 +311,7 @@ fn build_claim_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Entry {
         what: figure_text(data, claim),
         details,
         status: update_note(data, claim).or_else(|| status_text(data, &claim.status)),
-        citations: claim.citations.iter().map(|c| citation_ref(data, c)).collect(),
+        citations: citation_refs(data, &claim.citations),
         claim_id: Some(claim.id.clone()),
     }
 }
@@ -405,6 +405,17 @@ fn series_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Arc<Entry> {
     entry
 }
 
+/// A figure's sources, each link once (a report can be cited twice for two quotes).
+fn citation_refs(data: &Dataset, citations: &[Citation]) -> Vec<CitationRef> {
+    let mut out: Vec<CitationRef> = Vec::new();
+    for c in citations {
+        if !out.iter().any(|o| o.url == c.url) {
+            out.push(citation_ref(data, c));
+        }
+    }
+    out
+}
+
 /// "on 16 June 2025", "in July 2025", "between 11 and 16 June 2025", or nothing for
 /// whole-story figures.
 fn scope_phrase(data: &Dataset, scope: Scope) -> String {
@@ -432,67 +443,7 @@ fn span_phrase(from: Date, to: Date) -> String {
     }
 }
 
-/// "Ukraine's coordination headquarters says 1,245 bodies were handed to Ukraine on 16 June
-/// 2025; Russia's Defence Ministry puts the figure at 1,248." Claims that agree share a clause.
-///
-/// Every distinct figure among the parties' standing claims is quoted (outlets' own figures only
-/// when no party gives one), so a side that contradicts itself is never pasted as agreeing:
-/// precise figures first, by side. Beyond four figures the sentence says how many more there are.
-fn attributed_sentence(data: &Dataset, claims: &[&Claim]) -> Option<String> {
-    let party = |c: &&Claim| !data.sides[data.side_of(c)].is_outlet;
-    let mut quoted: Vec<&Claim> = claims.iter().copied().filter(|c| c.status.stands()).collect();
-    if quoted.iter().any(party) {
-        quoted.retain(party);
-    }
-    quoted.sort_by_key(|c| (data.side_of(c), !c.figure.is_exact(), c.said.date));
-    let first = quoted.first()?;
-    let quantity = &data.quantities[first.quantity];
-    // Group claimants that give the same figure, keeping first-seen order. Indexed (each group
-    // with the set of its claimants): one stage can have thousands of figures.
-    let mut groups: Vec<(Figure, Vec<usize>)> = Vec::new();
-    let mut named: Vec<std::collections::HashSet<usize>> = Vec::new();
-    let mut slot: std::collections::HashMap<Figure, usize> = std::collections::HashMap::new();
-    for claim in &quoted {
-        match slot.get(&claim.figure) {
-            Some(&at) => {
-                let new: Vec<usize> = claim
-                    .claimants
-                    .iter()
-                    .filter(|c| !named[at].contains(c))
-                    .copied()
-                    .collect();
-                named[at].extend(&new);
-                groups[at].1.extend(new);
-            }
-            None => {
-                slot.insert(claim.figure, groups.len());
-                named.push(claim.claimants.iter().copied().collect());
-                groups.push((claim.figure, claim.claimants.clone()));
-            }
-        }
-    }
-    const MOST: usize = 4;
-    let (figure, who) = &groups[0];
-    let verb = if who.len() > 1 { "say" } else { "says" };
-    let mut sentence = format!(
-        "{} {verb} {} {}{}",
-        data.claimant_names(who),
-        figure.with_unit(&quantity.unit),
-        quantity.verb_phrase,
-        scope_phrase(data, first.scope)
-    );
-    for (figure, who) in groups.iter().take(MOST).skip(1) {
-        let verb = if who.len() > 1 { "put" } else { "puts" };
-        sentence.push_str(&format!("; {} {verb} the figure at {figure}", data.claimant_names(who)));
-    }
-    match groups.len().saturating_sub(MOST) {
-        0 => {}
-        1 => sentence.push_str("; one other figure is also given"),
-        n => sentence.push_str(&format!("; {n} other figures are also given")),
-    }
-    sentence.push('.');
-    Some(capitalise(&sentence))
-}
+use sentence::attributed_sentence;
 
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::{
-    Entry, Names, OptionSpec, Query, Question, Reply, Section, citation_ref, folded_into_series, footer, series_entry,
+    Entry, Names, OptionSpec, Query, Question, Reply, Section, citation_refs, folded_into_series, footer, series_entry,
     status_text,
 };
 use crate::dataset::Dataset;
@@ -37,7 +37,15 @@ impl Args {
 }
 
 pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
-    let c = data.find_claimant(query)?;
+    // A side's own words ("kyiv", "russia") mean the side, not a claimant whose name starts so
+    // (the Kyiv Independent); a claimant's exact name still wins.
+    let c = match crate::lookup::exact(&data.claimants, query) {
+        Some(c) => c,
+        None => match crate::lookup::exact(&data.sides, query) {
+            Some(side) => return Ok(side_answer(data, side)),
+            None => data.find_claimant(query)?,
+        },
+    };
     let claimant = &data.claimants[c];
     let mut claims: Vec<_> = data.claims.iter().filter(|cl| cl.claimants.contains(&c)).collect();
     claims.sort_by_key(|cl| cl.said.date);
@@ -65,13 +73,13 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
                 .map(|ch| {
                     Arc::new(Entry {
                         who: data.topics[ch.topic].question.clone(),
-                        what: format!("“{}”", ch.stance),
+                        what: super::capitalise(&ch.stance),
                         details: vec![
                             format!("{} {}", super::said_or_reported(ch.reported), ch.said),
                             ch.summary.clone(),
                         ],
                         status: status_text(data, &ch.status),
-                        citations: ch.citations.iter().map(|ci| citation_ref(data, ci)).collect(),
+                        citations: citation_refs(data, &ch.citations),
                         claim_id: Some(ch.id.clone()),
                     })
                 })
@@ -85,9 +93,9 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
     let mut lead = vec![about.join(" — ")];
     lead.extend(claimant.notes.clone());
     lead.push(format!(
-        "{} figure(s), {} characterisation(s).",
-        claims.len(),
-        statements.len()
+        "{} and {}.",
+        counted(claims.len(), "figure", "figures"),
+        counted(statements.len(), "characterisation", "characterisations")
     ));
     Ok(Reply {
         title: format!("What {} said", claimant.name),
@@ -96,4 +104,68 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
         sentence: None,
         footer: footer(data),
     })
+}
+
+/// "1 figure", "3 figures".
+pub(super) fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Who spoke for one side: its claimants by name, the most-cited first.
+fn side_answer(data: &Dataset, side: usize) -> Reply {
+    let mut people: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for (c, claimant) in data.claimants.iter().enumerate() {
+        if claimant.side != side {
+            continue;
+        }
+        let claims: Vec<_> = data.claims.iter().filter(|cl| cl.claimants.contains(&c)).collect();
+        let statements: Vec<_> = data
+            .characterisations
+            .iter()
+            .filter(|ch| ch.claimants.contains(&c))
+            .collect();
+        let cited = claims.iter().map(|cl| cl.citations.len()).sum::<usize>()
+            + statements.iter().map(|ch| ch.citations.len()).sum::<usize>();
+        if claims.len() + statements.len() > 0 {
+            people.push((c, cited, claims.len(), statements.len()));
+        }
+    }
+    people.sort_by_key(|&(c, cited, _, _)| (std::cmp::Reverse(cited), c));
+    let entries = people
+        .iter()
+        .map(|&(c, cited, figures, statements)| {
+            let claimant = &data.claimants[c];
+            let mut details = Vec::new();
+            details.extend(claimant.role.clone());
+            details.push(format!(
+                "{}, {}; cited {}",
+                counted(figures, "figure", "figures"),
+                counted(statements, "characterisation", "characterisations"),
+                counted(cited, "time", "times")
+            ));
+            Arc::new(Entry {
+                who: claimant.name.clone(),
+                what: String::new(),
+                details,
+                status: None,
+                citations: Vec::new(),
+                claim_id: None,
+            })
+        })
+        .collect();
+    let name = &data.sides[side].name;
+    Reply {
+        title: format!("Who spoke for {name}"),
+        lead: vec![format!(
+            "{} for {name}, the most-cited first. For what one of them said, ask source with the name.",
+            counted(people.len(), "claimant speaks", "claimants speak")
+        )],
+        sections: vec![Section {
+            heading: "Claimants".to_string(),
+            entries,
+            notes: Vec::new(),
+        }],
+        sentence: None,
+        footer: footer(data),
+    }
 }

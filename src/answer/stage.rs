@@ -48,7 +48,7 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
         let mut notes = Vec::new();
         let values: Vec<_> = standing.iter().map(|c| c.figure).collect();
         if values.windows(2).any(|w| !w[0].compatible_with(&w[1])) {
-            notes.push("The figures disagree: see discrepancy for the difference.".to_string());
+            notes.push(disagreement_note(&standing, &quantity.unit));
         }
         // The primary quantity's sentence leads; otherwise the first quantity with figures.
         let primary = data.story.primary_quantity == Some(q);
@@ -79,4 +79,32 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
 
 pub(super) fn capitalise_label(label: &str) -> String {
     super::capitalise(label)
+}
+
+/// "The figures disagree: 1,245 vs 1,248 bodies, a gap of 3." The gap is between the exact
+/// figures; without two of them the note names the figures only.
+fn disagreement_note(standing: &[&Claim], unit: &str) -> String {
+    let mut figures: Vec<crate::figure::Figure> = Vec::new();
+    for c in standing {
+        if !figures.contains(&c.figure) {
+            figures.push(c.figure);
+        }
+    }
+    let shown: Vec<String> = figures.iter().map(ToString::to_string).collect();
+    let unit = if unit == "%" {
+        "%".to_string()
+    } else {
+        format!(" {unit}")
+    };
+    let mut note = format!("The figures disagree: {}{unit}", shown.join(" vs "));
+    let exact: Vec<crate::figure::Number> = figures.iter().filter(|f| f.is_exact()).map(|f| f.value).collect();
+    if let (Some(low), Some(high)) = (
+        exact.iter().min_by_key(|n| n.micros()),
+        exact.iter().max_by_key(|n| n.micros()),
+    ) && high.micros() > low.micros()
+    {
+        note.push_str(&format!(", a gap of {}", *high - *low));
+    }
+    note.push('.');
+    note
 }

@@ -38,17 +38,22 @@ pub fn answer(data: &Dataset) -> Reply {
             for side in 0..data.sides.len() {
                 let figures = stage_figures(data, q, Who::Side(side), s);
                 let Some(first) = figures.first() else { continue };
-                let mut text = format!("{} {}", data.sides[side].name, first.figure);
+                let mut text = format!("{} {}{}", data.sides[side].name, first.figure, flag(first));
                 if figures.iter().any(|c| c.figure != first.figure) {
                     let others: Vec<String> = figures
                         .iter()
                         .filter(|c| c.figure != first.figure)
-                        .map(|c| c.figure.to_string())
+                        .map(|c| format!("{}{}", c.figure, flag(c)))
                         .collect();
                     text.push_str(&format!(" (also {})", others.join(", ")));
                 }
                 per_side.push(text);
-                citations.extend(first.citations.first().map(|c| citation_ref(data, c)));
+                // One link per source: two sides' figures often come from one report.
+                if let Some(c) = first.citations.first().map(|c| citation_ref(data, c))
+                    && !citations.iter().any(|o: &super::CitationRef| o.url == c.url)
+                {
+                    citations.push(c);
+                }
             }
             if !per_side.is_empty() {
                 details.push(format!("{}: {}", quantity.label, per_side.join(" · ")));
@@ -68,7 +73,10 @@ pub fn answer(data: &Dataset) -> Reply {
     }
     Reply {
         title: format!("Timeline — {}", data.story.title),
-        lead: vec![format!("{} stage(s) in order.", data.stages.len())],
+        lead: vec![format!(
+            "{} in order.",
+            super::source::counted(data.stages.len(), "stage", "stages")
+        )],
         sections: vec![Section {
             heading: "Stages".to_string(),
             entries,
@@ -76,5 +84,14 @@ pub fn answer(data: &Dataset) -> Reply {
         }],
         sentence: None,
         footer: footer(data),
+    }
+}
+
+/// " ⚠ unconfirmed" after a figure nobody could confirm: a timeline row is read alone.
+fn flag(claim: &crate::dataset::Claim) -> &'static str {
+    if matches!(claim.status, crate::dataset::Status::Unconfirmed) {
+        " ⚠ unconfirmed"
+    } else {
+        ""
     }
 }

@@ -249,7 +249,11 @@ fn entry_field(entry: &Entry, max_sources: usize) -> (String, String) {
         shown += 1;
     }
     if shown < entry.citations.len() {
-        value.push_str(&format!(" … +{} more sources", entry.citations.len() - shown));
+        let more = entry.citations.len() - shown;
+        value.push_str(&format!(
+            " … +{more} more {}",
+            if more == 1 { "source" } else { "sources" }
+        ));
     }
     if value.trim().is_empty() {
         value = "—".to_string();
@@ -322,7 +326,10 @@ fn pack(embeds: Vec<(EmbedSpec, Option<usize>)>, footer: String, narrow: &str, c
             if !more {
                 break;
             }
-            title = truncate(&format!("{title} (continued)"), limits::TITLE);
+            // Once: a title already marked as continued stays as it is.
+            if !title.ends_with("(continued)") {
+                title = truncate(&format!("{title} (continued)"), limits::TITLE);
+            }
             description = String::new();
         }
     }

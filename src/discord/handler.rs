@@ -37,6 +37,8 @@ pub struct Handler {
     /// The role `/subscribe` gives and update pings mention.
     pub role_id: Option<RoleId>,
     registered: AtomicBool,
+    /// House style for the paste-ready sentence's dates.
+    pub dates: crate::date::DateStyle,
 }
 
 impl Handler {
@@ -47,6 +49,7 @@ impl Handler {
             guild_ids,
             role_id,
             registered: AtomicBool::new(false),
+            dates: crate::date::DateStyle::default(),
         }
     }
 
@@ -111,6 +114,7 @@ impl Handler {
         }
         match answer(data, &lookup.query) {
             Ok(mut reply) => {
+                reply.sentence = reply.sentence.map(|s| self.dates.restyle(&s));
                 if !cacheable {
                     reply.lead.extend(self.live.about_lines(&data.story.id));
                 }

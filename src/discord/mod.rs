@@ -41,6 +41,8 @@ pub struct BotSettings {
     /// Where rejected saves go, and whom they mention (see `[notify]` in README).
     pub maintainer_channel_id: Option<u64>,
     pub maintainer_role_id: Option<u64>,
+    /// House style for the paste-ready sentence's dates.
+    pub dates: crate::date::DateStyle,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -207,7 +209,9 @@ pub async fn run_with_pings(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), BotError> {
     let guild_ids = settings.guild_ids.iter().copied().map(GuildId::new).collect();
-    let handler = Arc::new(Handler::new(live, guild_ids, settings.role_id.map(RoleId::new)));
+    let mut handler = Handler::new(live, guild_ids, settings.role_id.map(RoleId::new));
+    handler.dates = settings.dates;
+    let handler = Arc::new(handler);
     let pinger = match (pings, settings.channel_id) {
         (Some(mut pings), Some(channel)) => {
             let mut poster = notify::Poster::new(

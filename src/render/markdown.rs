@@ -30,11 +30,10 @@ pub fn render(reply: &Reply) -> String {
 }
 
 fn entry_text(entry: &Entry) -> String {
-    let mut out = format!(
-        "- **{}**: {}",
-        escape_markdown(&entry.who),
-        escape_markdown(&entry.what)
-    );
+    let mut out = format!("- **{}**", escape_markdown(&entry.who));
+    if !entry.what.is_empty() {
+        let _ = write!(out, ": {}", escape_markdown(&entry.what));
+    }
     if let Some(status) = &entry.status {
         let _ = write!(out, " — ⚠ *{}*", escape_markdown(status));
     }

@@ -37,6 +37,7 @@ fn settings(fake: &FakeDiscord) -> BotSettings {
         role_id: Some(ROLE),
         maintainer_channel_id: None,
         maintainer_role_id: None,
+        dates: Default::default(),
     }
 }
 
@@ -275,7 +276,7 @@ async fn every_lookup_answers_within_limits_and_private_is_ephemeral() {
                 && r.path.ends_with(&handle.token)
                 && r.body
                     .as_ref()
-                    .is_some_and(|b| b.to_string().contains("mutual exchange"))
+                    .is_some_and(|b| b.to_string().contains("Mutual exchange"))
         })
         .await;
     assert_eq!(followup.status, 200);
@@ -284,7 +285,7 @@ async fn every_lookup_answers_within_limits_and_private_is_ephemeral() {
         .chain(record.followups.iter().map(|f| visible_text(&json!({ "data": f }))))
         .collect();
     assert!(
-        all.contains("“mutual exchange” (Rustem Umerov and Volodymyr Zelensky)"),
+        all.contains("Rustem Umerov and Volodymyr Zelensky: Mutual exchange"),
         "{all}"
     );
     for followup in &record.followups {
@@ -373,7 +374,7 @@ async fn an_unknown_stage_gets_a_private_reply_with_the_closest_matches() {
     assert!(ephemeral(&callback));
     assert_eq!(
         callback["data"]["content"],
-        "⚠️ no stage matches `finall`; did you mean stage-5?"
+        "⚠️ no stage matches `finall`; did you mean Stage 5 (final) — 16 June 2025?"
     );
     bot.stop().await;
 }

@@ -81,6 +81,12 @@ fn assert_fits(message: &MessageSpec, what: &str) {
             !embed.title.is_empty() && length(&embed.title) <= limits::TITLE,
             "{what}: title"
         );
+        assert!(
+            !embed.title.contains("(continued) (continued)"),
+            "{what}: {}",
+            embed.title
+        );
+        assert!(!embed.description.contains("(s)"), "{what}: {}", embed.description);
         assert!(length(&embed.description) <= limits::DESCRIPTION, "{what}: description");
         assert!(embed.fields.len() <= limits::FIELDS, "{what}: fields");
         for (name, value) in &embed.fields {
