@@ -569,27 +569,27 @@ fn updates_in_discrepancies() {
         headlines,
         [
             (
-                "Total, 6–8 February 2032: 2,100 vs about 2,500 — deaths nationwide",
+                "Total, 6–8 February 2032: 2,100 vs about 2,500 deaths — deaths nationwide",
                 DiscrepancyKind::BetweenParties
             ),
             (
-                "Main shock (6 February 2032): 7.8 vs 7.7 — magnitude",
+                "Main shock (6 February 2032): 7.8 vs 7.7 Mw — magnitude",
                 DiscrepancyKind::BetweenParties
             ),
             (
-                "Main shock (6 February 2032): 17.9 vs 24.1 — depth of the quake",
+                "Main shock (6 February 2032): 17.9 vs 24.1 km — depth of the quake",
                 DiscrepancyKind::BetweenParties
             ),
             (
-                "Total, 6–7 February 2032: 2,052 vs more than 2,000 — deaths nationwide",
+                "Total, 6–7 February 2032: 2,052 vs more than 2,000 deaths — deaths nationwide",
                 DiscrepancyKind::Precision
             ),
             (
-                "Aftershock (7 February 2032): 6.7 vs 6.72 — magnitude",
+                "Aftershock (7 February 2032): 6.7 vs 6.72 Mw — magnitude",
                 DiscrepancyKind::Precision
             ),
             (
-                "Overall: 15.5 vs about 15 — share of hospitals damaged",
+                "Overall: 15.5 vs about 15% — share of hospitals damaged",
                 DiscrepancyKind::Precision
             ),
         ]
@@ -761,7 +761,7 @@ fn decimals_as_written() {
     assert_eq!(
         stage.sentence.as_deref(),
         Some(
-            "The Veridian Seismic Institute says 7.8 Mw was the magnitude on 6 February 2032; the Northland Geological Survey puts the figure at 7.7."
+            "The Veridian Seismic Institute says 7.8 Mw was the magnitude on 6 February 2032; the Northland Geological Survey puts it at 7.7."
         )
     );
 }
