@@ -97,7 +97,7 @@ fn discrepancy_on_30000_claims_of_one_stage() {
         },
     )
     .unwrap();
-    assert_eq!(reply.lead, ["1 disagreement(s), most important first."]);
+    assert_eq!(reply.lead, ["1 disagreement, most important first."]);
     assert_eq!(reply.sections.len(), 1);
     assert!(reply.sentence.is_some());
 
