@@ -80,8 +80,8 @@ fn changed_value_status_added_claim_and_discrepancies() {
              · The Daily Gull <https://example.org/gull/recount>",
             "new: Total, 10–11 March 2031: the North Harbour Authority says 750 people, which contradicts the sum \
              of its stages: 400 + 380 = 780 people, 30 apart — evacuees ferried to the mainland",
-            "new: Day 1 (10 March 2031): 400 vs 1,250 — evacuees ferried to the mainland",
-            "resolved: Day 2 (11 March 2031): 350 vs 380 — evacuees ferried to the mainland",
+            "new: Day 1 (10 March 2031): 400 vs 1,250 people — evacuees ferried to the mainland",
+            "resolved: Day 2 (11 March 2031): 350 vs 380 people — evacuees ferried to the mainland",
         ]
     );
     assert_eq!(changes.count(ChangeKind::Discrepancy), 3);
@@ -142,10 +142,10 @@ fn statuses_citations_characterisations_and_metadata() {
             "T-009 (20–25 boats — Mayor Ana Ruiz): now retracted on 13 March 2031: The mayor withdrew the figure. \
              (was unconfirmed)",
             "T-003: 1 citation added (now 2)",
-            "changed: Who organised the evacuation? “north-led” (the North Harbour Authority) vs “south-led” \
-             (Mayor Ana Ruiz) (was Who organised the evacuation? “north-led” (the North Harbour Authority) vs \
-             “joint operation” (Mayor Ana Ruiz))",
-            "resolved: Overall: about 12 vs 20–25 — boats used",
+            "changed: Who organised the evacuation? The North Harbour Authority: North-led; Mayor Ana Ruiz: South-led \
+             (was Who organised the evacuation? The North Harbour Authority: North-led; Mayor Ana Ruiz: Joint \
+             operation)",
+            "resolved: Overall: about 12 vs 20–25 boats — boats used",
             "who-led-south (Who organised the evacuation?): Mayor Ana Ruiz — “south-led” (was “joint operation”)",
             "maintainers: test fixture → test fixture, night desk",
             "last reviewed: 1 April 2031 → 2 April 2031",
@@ -172,9 +172,9 @@ fn removed_claim_and_characterisation() {
         lines,
         [
             "− T-008: about 12 boats — the North Harbour Authority; boats used, whole story",
-            "resolved: Overall: about 12 vs 20–25 — boats used",
-            "resolved: Who organised the evacuation? “north-led” (the North Harbour Authority) vs “joint operation” \
-             (Mayor Ana Ruiz)",
+            "resolved: Overall: about 12 vs 20–25 boats — boats used",
+            "resolved: Who organised the evacuation? The North Harbour Authority: North-led; Mayor Ana Ruiz: Joint \
+             operation",
             "− who-led-south (Who organised the evacuation?): Mayor Ana Ruiz — “joint operation”",
         ]
     );
