@@ -9,6 +9,7 @@ mod checks;
 mod discrepancy;
 mod json;
 mod sentence;
+mod short;
 mod source;
 mod stage;
 mod timeline;
@@ -16,6 +17,7 @@ mod total;
 
 pub use discrepancy::{Discrepancy, DiscrepancyKind, discrepancies};
 pub use json::json;
+pub use short::short;
 
 use std::sync::Arc;
 
