@@ -9,11 +9,9 @@ use crate::dataset::Dataset;
 
 /// Sources per figure in the short form.
 const SOURCES: usize = 2;
-/// Figures per section in the short form: two for a single section (both sides of a stage),
-/// else one per section (one line per side).
-fn entries_per_section(sections: usize) -> usize {
-    if sections > 1 { 1 } else { 2 }
-}
+/// Figures per section in the short form, at most.
+const ENTRIES: usize = 3;
+
 /// The short form's size as Markdown, without the sentence (sent as the message text).
 pub const BUDGET: usize = 1_200;
 
@@ -33,17 +31,13 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
             .take(1)
             .cloned(),
     );
-    let per_section = entries_per_section(full.sections.len());
     let sections: Vec<Section> = full
         .sections
         .iter()
         .map(|section| Section {
             heading: section.heading.clone(),
-            entries: section
-                .entries
-                .iter()
-                .filter(|e| e.status.as_deref().is_none_or(|s| s == "unconfirmed"))
-                .take(per_section)
+            entries: one_per_side(data, &section.entries)
+                .into_iter()
                 .map(|e| Arc::new(short_entry(data, e)))
                 .collect(),
             notes: Vec::new(),
@@ -62,6 +56,30 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
         reply.sections.pop();
     }
     reply
+}
+
+/// The first standing figure of each side (by the side tags of the full answer); entries
+/// without tags (a discrepancy's positions) each count as their own.
+fn one_per_side<'a>(data: &Dataset, entries: &'a [Arc<Entry>]) -> Vec<&'a Entry> {
+    let mut seen: Vec<usize> = Vec::new();
+    let mut out = Vec::new();
+    for entry in entries {
+        if entry.status.as_deref().is_some_and(|s| s != "unconfirmed") {
+            continue;
+        }
+        let sides: Vec<usize> = (0..data.sides.len())
+            .filter(|&s| entry.who.contains(&format!(" ({})", data.sides[s].id)))
+            .collect();
+        if !sides.is_empty() && sides.iter().all(|s| seen.contains(s)) {
+            continue;
+        }
+        seen.extend(sides);
+        out.push(&**entry);
+        if out.len() == ENTRIES {
+            break;
+        }
+    }
+    out
 }
 
 fn size(reply: &Reply) -> usize {

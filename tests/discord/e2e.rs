@@ -627,9 +627,13 @@ async fn the_binary_exits_1_when_discord_refuses_the_token() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_default_reply_is_one_short_message() {
     let bot = Bot::start().await;
-    for (command, options) in [
-        ("stage", json!([string_option("stage", "final")])),
-        ("total", json!([])),
+    for (command, options, sides) in [
+        (
+            "stage",
+            json!([string_option("stage", "final")]),
+            ["1,245 bodies", "1,248 bodies"],
+        ),
+        ("total", json!([]), ["6,057 bodies", "6,060 bodies"]),
     ] {
         let handle = bot.fake.send_command(command, options, Some(GUILD), USER);
         let callback = bot.fake.wait_callback(&handle.id).await;
@@ -655,8 +659,10 @@ async fn the_default_reply_is_one_short_message() {
         for field in callback["data"]["embeds"][0]["fields"].as_array().into_iter().flatten() {
             assert!(field["value"].as_str().unwrap().matches("](").count() <= 2, "{field}");
         }
-        assert!(text.contains("1,245") || text.contains("6,057"), "{text}");
-        assert!(text.contains("1,248") || text.contains("6,060"), "{text}");
+        // One line per side, each side's figure.
+        for figure in sides {
+            assert!(text.contains(figure), "{command}: {figure}\n{text}");
+        }
         // One message: nothing follows.
         assert!(
             bot.fake.interaction(&handle.id).unwrap().followups.is_empty(),
