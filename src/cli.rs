@@ -57,6 +57,10 @@ pub enum Command {
         /// How the paste-ready sentence writes dates: "16 June 2025" or "June 16, 2025".
         #[arg(long, default_value = "16 June 2025", global = true)]
         style: crate::date::DateStyle,
+        /// Everything: every figure with every source, claim ids and notes (default: the short
+        /// answer, as the bot first shows it).
+        #[arg(long, global = true)]
+        full: bool,
         #[command(subcommand)]
         question: Ask,
     },
@@ -104,8 +108,9 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
             story,
             format,
             style,
+            full,
             question,
-        } => ask(&data, story.as_deref(), (format, style), question, out, err),
+        } => ask(&data, story.as_deref(), (format, style, full), question, out, err),
         Command::Run { config } => run_bot(config, err),
         Command::Watch {
             data,
@@ -313,7 +318,7 @@ fn count_of(n: usize, one: &str, many: &str) -> String {
 fn ask(
     data: &[PathBuf],
     story: Option<&str>,
-    (format, style): (Format, crate::date::DateStyle),
+    (format, style, full): (Format, crate::date::DateStyle, bool),
     question: Ask,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -337,6 +342,9 @@ fn ask(
             match format {
                 Format::Text => answer(d, &q).map(|mut reply| {
                     reply.sentence = reply.sentence.map(|s| style.restyle(&s));
+                    if !full {
+                        reply = crate::answer::short(d, &reply);
+                    }
                     markdown::render(&reply)
                 }),
                 Format::Json => crate::answer::json(d, &q).map(|doc| format!("{doc:#}\n")),

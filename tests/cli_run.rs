@@ -99,14 +99,43 @@ fn ask(args: &[&str]) -> (u8, String, String) {
     (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
 }
 
-/// What `query` answers, as `ask` prints it.
+/// What `query` answers, as `ask` prints it: the short answer by default.
 fn expected(query: figures_bot::Query) -> String {
     let data = figures_bot::Dataset::load(std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/data/repatriation-2025.toml"
     )))
     .unwrap();
-    figures_bot::render::markdown::render(&figures_bot::answer(&data, &query).unwrap())
+    let full = figures_bot::answer(&data, &query).unwrap();
+    figures_bot::render::markdown::render(&figures_bot::answer::short(&data, &full))
+}
+
+/// Issue 10, point 2: `ask` is short by default (no claim ids, side tags or more than two
+/// sources per figure); `--full` gives everything.
+#[test]
+fn ask_is_short_by_default_and_full_on_request() {
+    let (code, out, _) = ask(&["stage", "final"]);
+    assert_eq!(code, 0);
+    assert!(
+        !out.contains("RB25-") && !out.contains("(UA)") && !out.contains("(RU)"),
+        "{out}"
+    );
+    assert!(out.chars().count() <= 1_500, "{}", out.chars().count());
+    for line in out.lines().filter(|l| l.trim_start().starts_with("Sources:")) {
+        assert!(line.matches("](").count() <= 2, "{line}");
+    }
+    let (code, full, _) = ask(&["stage", "final", "--full"]);
+    assert_eq!(code, 0);
+    let data = figures_bot::Dataset::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/repatriation-2025.toml"
+    )))
+    .unwrap();
+    let query = figures_bot::Query::Stage { stage: "final".into() };
+    assert_eq!(
+        full,
+        figures_bot::render::markdown::render(&figures_bot::answer(&data, &query).unwrap())
+    );
 }
 
 #[test]

@@ -142,9 +142,9 @@ fn statuses_citations_characterisations_and_metadata() {
             "T-009 (20–25 boats — Mayor Ana Ruiz): now retracted on 13 March 2031: The mayor withdrew the figure. \
              (was unconfirmed)",
             "T-003: 1 citation added (now 2)",
-            "changed: Who organised the evacuation? The North Harbour Authority: North-led; Mayor Ana Ruiz: \
-             South-led (was Who organised the evacuation? The North Harbour Authority: North-led; Mayor Ana Ruiz: \
-             Joint operation)",
+            "changed: Who organised the evacuation? The North Harbour Authority: North-led; Mayor Ana Ruiz: South-led \
+             (was Who organised the evacuation? The North Harbour Authority: North-led; Mayor Ana Ruiz: Joint \
+             operation)",
             "resolved: Overall: about 12 vs 20–25 boats — boats used",
             "who-led-south (Who organised the evacuation?): Mayor Ana Ruiz — “south-led” (was “joint operation”)",
             "maintainers: test fixture → test fixture, night desk",

@@ -43,7 +43,8 @@ fn discrepancy_on_30000_claims_of_one_stage() {
     assert_eq!((d.quantity, d.scope), (Some(0), Some(Scope::Stage(stage))));
     assert_eq!(d.claims, standing, "every standing claim, in file order");
 
-    // One position per distinct figure, in order of first appearance.
+    // One position per distinct figure, in order of first appearance, exact figures first and
+    // parties' before outlets'.
     let mut distinct = Vec::new();
     let mut seen = HashSet::new();
     for &i in &standing {
@@ -51,6 +52,12 @@ fn discrepancy_on_30000_claims_of_one_stage() {
             distinct.push(data.claims[i].figure);
         }
     }
+    let by_party = |f: &figures_bot::figure::Figure| {
+        standing
+            .iter()
+            .any(|&i| data.claims[i].figure == *f && !data.sides[data.side_of(&data.claims[i])].is_outlet)
+    };
+    distinct.sort_by_key(|f| (!f.is_exact(), !by_party(f)));
     assert_eq!(d.positions.len(), distinct.len());
     let values: Vec<String> = distinct.iter().map(|f| f.to_string()).collect();
     assert!(d.headline.starts_with("Stage 0 ("), "{}", d.headline);

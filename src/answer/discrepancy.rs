@@ -79,14 +79,14 @@ pub(super) fn quantity_or_stage(data: &Dataset, words: &[String]) -> Result<(Opt
 pub enum DiscrepancyKind {
     /// Parties to the story give figures that cannot both be right.
     BetweenParties,
-    /// Claimants on the same side, or reports of the same claimant, disagree.
-    WithinSide,
     /// Parties describe the same thing in conflicting words.
     Characterisation,
     /// A stated total does not equal the sum of the stage figures it covers.
     TotalVsStages,
     /// A stated total does not equal the sum of its parts (a breakdown).
     BreakdownVsTotal,
+    /// Claimants on the same side, or reports of the same claimant, disagree.
+    WithinSide,
     /// An outlet's own figure disagrees with the parties'.
     OutletFigure,
     /// The same event is dated differently.
@@ -146,7 +146,52 @@ fn compute(data: &Dataset) -> Vec<Discrepancy> {
     characterisation_conflicts(data, &mut found);
     attach_editorial_notes(data, &mut found);
     found.sort_by_key(|d| (d.kind, scope_rank(data, d.scope), d.quantity));
+    fold_explained(data, &mut found);
     found
+}
+
+/// A stage disagreement that wholly explains the parties' totals gap (the June totals' 3 is
+/// stage 5's 3) is shown once: inside the totals item, whose explanation names the stage.
+fn fold_explained(data: &Dataset, found: &mut Vec<Discrepancy>) {
+    let mut k = 0;
+    while k < found.len() {
+        let d = &found[k];
+        let folded_into = match (d.kind, d.scope, d.difference) {
+            (DiscrepancyKind::BetweenParties, Some(Scope::Stage(s)), Some(gap)) => {
+                let label = format!("lies entirely in {} ({})", data.stages[s].name, data.stages[s].when);
+                found.iter().position(|t| {
+                    t.kind == DiscrepancyKind::BetweenParties
+                        && matches!(t.scope, Some(Scope::Period(..)))
+                        && t.quantity == d.quantity
+                        && t.difference == Some(gap)
+                        && t.details.iter().any(|l| l.contains(&label))
+                })
+            }
+            _ => None,
+        };
+        match folded_into {
+            Some(t) => {
+                let stage = found.remove(k);
+                let t = if t > k { t - 1 } else { t };
+                let total = &mut found[t];
+                total.claims.extend(stage.claims);
+                // The stage's positions, each saying which stage it is about.
+                let name = match stage.scope {
+                    Some(Scope::Stage(s)) => data.stages[s].name.clone(),
+                    _ => String::new(),
+                };
+                total.positions.extend(stage.positions.iter().map(|e| {
+                    Arc::new(Entry {
+                        what: format!("{} in {name}", e.what),
+                        ..(**e).clone()
+                    })
+                }));
+                let new: Vec<String> = stage.notes.into_iter().filter(|n| !total.notes.contains(n)).collect();
+                total.notes.extend(new);
+            }
+            None => k += 1,
+        }
+    }
 }
 
 /// Totals first (they are what copy quotes), then stages in order, then whole-story figures.
@@ -206,7 +251,16 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             continue;
         }
         let party = |c: &Claim| !data.sides[data.side_of(c)].is_outlet;
-        let kind = conflict_kind(claims.iter().map(|c| (party(c).then(|| data.side_of(c)), c.figure)));
+        // Exact figures lead, parties' before outlets': a bound that conflicts with nothing
+        // should not open the item.
+        distinct.sort_by_key(|(f, list)| (!f.is_exact(), !list.iter().any(|c| party(c))));
+        // Versions of one statement (one claimant, one day: "1,003" and "1,000") count once,
+        // by their most precise figure; if that settles it, the rest is precision.
+        let statements = one_version_each(&claims);
+        let kind = match conflict_kind(statements.iter().map(|c| (party(c).then(|| data.side_of(c)), c.figure))) {
+            DiscrepancyKind::Precision => DiscrepancyKind::Precision,
+            _ => conflict_kind(claims.iter().map(|c| (party(c).then(|| data.side_of(c)), c.figure))),
+        };
         let quantity = &data.quantities[q];
         let values: Vec<String> = distinct.iter().map(|(f, _)| f.to_string()).collect();
         // The unit after the figures: "15 vs 15–20 boats", never bare numbers.
@@ -252,6 +306,24 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             note_citations: Vec::new(),
         });
     }
+}
+
+/// One claim per statement: claims by the same claimants on the same day are versions of one
+/// statement, represented by the most precise (exact, fewest trailing zeros).
+fn one_version_each<'a>(claims: &[&'a Claim]) -> Vec<&'a Claim> {
+    let mut out: Vec<&Claim> = Vec::new();
+    for &claim in claims {
+        let precision = |c: &Claim| (!c.figure.is_exact(), trailing_zeros(c.figure.value));
+        match out
+            .iter_mut()
+            .find(|o| o.claimants == claim.claimants && o.said.date == claim.said.date)
+        {
+            Some(kept) if precision(claim) < precision(kept) => *kept = claim,
+            Some(_) => {}
+            None => out.push(claim),
+        }
+    }
+    out
 }
 
 /// The headline gap of a group of conflicting figures. Between the parties: between each party's
@@ -736,9 +808,12 @@ pub fn selected<'a>(
         .filter(|d| {
             stage.is_none_or(|s| match d.scope {
                 Some(Scope::Stage(x)) => x == s,
-                Some(Scope::Period(from, to)) => {
-                    let when = data.stages[s].when;
-                    when.date >= from && when.last_day() <= to
+                // A total only when its gap is found in that stage, not every count covering it.
+                Some(Scope::Period(..)) => {
+                    let label = format!("{} ({})", data.stages[s].name, data.stages[s].when);
+                    d.details
+                        .iter()
+                        .any(|l| (l.contains("lies entirely in") || l.contains(" comes from ")) && l.contains(&label))
                 }
                 _ => false,
             })
@@ -788,7 +863,11 @@ pub fn answer(data: &Dataset, quantity_name: Option<&str>, stage_name: Option<&s
     Ok(Reply {
         title: format!("Discrepancies{filter}"),
         lead,
-        sentence: selected.first().and_then(|d| sentence_for(data, d)),
+        // Asked about one stage, the stage's own sentence; else the top item's.
+        sentence: match (quantity, stage) {
+            (None, Some(s)) => super::stage::answer(data, &data.stages[s].id)?.sentence,
+            _ => selected.first().and_then(|d| sentence_for(data, d)),
+        },
         sections,
         footer: footer(data),
     })

@@ -9,6 +9,7 @@ mod checks;
 mod discrepancy;
 mod json;
 mod sentence;
+mod short;
 mod source;
 mod stage;
 mod timeline;
@@ -17,6 +18,7 @@ mod total;
 pub use checks::one_line as checks_line;
 pub use discrepancy::{Discrepancy, DiscrepancyKind, discrepancies};
 pub use json::json;
+pub use short::short;
 
 use std::sync::Arc;
 

@@ -7,7 +7,7 @@ use serenity::all::{
 use crate::answer::{Names, OptionKind, OptionSpec, QUESTIONS, Query, Question};
 
 /// Options every lookup takes after its own.
-const COMMON: [OptionSpec; 2] = [
+const COMMON: [OptionSpec; 3] = [
     OptionSpec::text(
         "story",
         "Which story (needed only when several are loaded)",
@@ -16,6 +16,13 @@ const COMMON: [OptionSpec; 2] = [
     OptionSpec {
         name: "private",
         description: "Show the answer only to you",
+        kind: OptionKind::Boolean,
+        required: false,
+        autocomplete: None,
+    },
+    OptionSpec {
+        name: "detail",
+        description: "The full answer: every figure and source, with claim ids",
         kind: OptionKind::Boolean,
         required: false,
         autocomplete: None,
@@ -65,6 +72,8 @@ pub struct Lookup {
     pub query: Query,
     pub story: Option<String>,
     pub private: bool,
+    /// The full answer rather than the short one.
+    pub detail: bool,
 }
 
 fn string(options: &[CommandDataOption], name: &str) -> Option<String> {
@@ -88,6 +97,7 @@ pub fn lookup_from(name: &str, options: &[CommandDataOption]) -> Option<Lookup> 
         query: (question.from_options)(&|option| string(options, option)),
         story: string(options, "story"),
         private: boolean(options, "private"),
+        detail: boolean(options, "detail"),
     })
 }
 

@@ -24,7 +24,7 @@ use crate::lookup::{Named, rank};
 
 /// Replies rendered for one data version and one question, kept for the next asker: answers
 /// are pure functions of both, and newsrooms ask the same things again and again.
-type ReplyCache = HashMap<(String, u64, crate::answer::Query), Arc<Vec<MessageSpec>>>;
+type ReplyCache = HashMap<(String, u64, crate::answer::Query, bool), Arc<Vec<MessageSpec>>>;
 
 /// How many rendered replies are kept.
 const REPLY_CACHE_SIZE: usize = 256;
@@ -108,13 +108,22 @@ impl Handler {
         };
         // `/about` shows live state (load time, rejected saves) that changes within a version.
         let cacheable = !matches!(lookup.query, crate::answer::Query::About);
-        let key = (data.source.checksum.clone(), data.source.version, lookup.query.clone());
+        let key = (
+            data.source.checksum.clone(),
+            data.source.version,
+            lookup.query.clone(),
+            lookup.detail,
+        );
         if cacheable && let Some(hit) = self.replies.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return (hit, lookup.private);
         }
         match answer(data, &lookup.query) {
             Ok(mut reply) => {
                 reply.sentence = reply.sentence.map(|s| self.dates.restyle(&s));
+                // The short answer first; `detail` asks for everything.
+                if !lookup.detail {
+                    reply = crate::answer::short(data, &reply);
+                }
                 if !cacheable {
                     reply.lead.extend(self.live.about_lines(&data.story.id));
                 }

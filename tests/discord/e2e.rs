@@ -134,6 +134,11 @@ fn string_option(name: &str, value: &str) -> Value {
     json!({ "name": name, "type": 3, "value": value })
 }
 
+/// `detail: true`: the full answer rather than the short one.
+fn detail() -> Value {
+    json!({ "name": "detail", "type": 5, "value": true })
+}
+
 /// Everything the user sees in a callback: content, titles, descriptions, fields, footers.
 fn visible_text(callback: &Value) -> String {
     let data = &callback["data"];
@@ -195,7 +200,7 @@ async fn registers_every_command_with_described_options() {
         let name = command["name"].as_str().unwrap();
         if ["total", "stage", "discrepancy", "checks", "source", "timeline", "about"].contains(&name) {
             let names: Vec<&str> = options.iter().map(|o| o["name"].as_str().unwrap()).collect();
-            assert!(names.ends_with(&["story", "private"]), "{name}: {names:?}");
+            assert!(names.ends_with(&["story", "private", "detail"]), "{name}: {names:?}");
         }
     }
     let stage = &sent.as_array().unwrap()[1];
@@ -223,7 +228,9 @@ async fn registers_every_command_with_described_options() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stage_reply_carries_both_figures_their_sources_and_mentions_no_one() {
     let bot = Bot::start().await;
-    let callback = bot.command("stage", json!([string_option("stage", "final")])).await;
+    let callback = bot
+        .command("stage", json!([string_option("stage", "final"), detail()]))
+        .await;
     assert_eq!(callback["type"], 4);
     assert!(!ephemeral(&callback));
     assert_eq!(callback["data"]["allowed_mentions"]["parse"], json!([]));
@@ -248,7 +255,7 @@ async fn stage_reply_carries_both_figures_their_sources_and_mentions_no_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_lookup_answers_within_limits_and_private_is_ephemeral() {
     let bot = Bot::start().await;
-    let total = bot.command("total", json!([])).await;
+    let total = bot.command("total", json!([detail()])).await;
     let text = visible_text(&total);
     assert!(text.contains("6,057") && text.contains("6,060"));
     assert!(
@@ -257,7 +264,10 @@ async fn every_lookup_answers_within_limits_and_private_is_ephemeral() {
     );
 
     let offers = bot
-        .command("discrepancy", json!([string_option("quantity", "bodies-offered")]))
+        .command(
+            "discrepancy",
+            json!([string_option("quantity", "bodies-offered"), detail()]),
+        )
         .await;
     let text = visible_text(&offers);
     assert!(
@@ -266,7 +276,9 @@ async fn every_lookup_answers_within_limits_and_private_is_ephemeral() {
     );
 
     // Every disagreement does not fit one message: the reply continues in follow-ups.
-    let handle = bot.fake.send_command("discrepancy", json!([]), Some(GUILD), USER);
+    let handle = bot
+        .fake
+        .send_command("discrepancy", json!([detail()]), Some(GUILD), USER);
     let first = bot.fake.wait_callback(&handle.id).await;
     assert!(visible_text(&first).starts_with("**Paste-ready:**"));
     let followup = bot
@@ -829,4 +841,55 @@ async fn a_committed_save_names_its_author_and_an_uncommitted_one_names_no_one()
     let content = second.body.unwrap()["content"].as_str().unwrap().to_string();
     assert!(!content.contains("Saved by"), "{content}");
     stop_live_bot(fake, stop, task).await;
+}
+
+/// Issue 10, point 2: by default a reply is one short message (at most 1,500 characters): the
+/// gap, one line per side, at most two sources per figure, the sentence as the message text, no
+/// claim ids or side tags; `detail` gives everything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_reply_is_one_short_message() {
+    let bot = Bot::start().await;
+    for (command, options, sides) in [
+        (
+            "stage",
+            json!([string_option("stage", "final")]),
+            ["1,245 bodies", "1,248 bodies"],
+        ),
+        ("total", json!([]), ["6,057 bodies", "6,060 bodies"]),
+    ] {
+        let handle = bot.fake.send_command(command, options, Some(GUILD), USER);
+        let callback = bot.fake.wait_callback(&handle.id).await;
+        let text = visible_text(&callback);
+        assert!(
+            text.chars().count() <= 1_500,
+            "{command}: {} characters\n{text}",
+            text.chars().count()
+        );
+        assert_eq!(callback["data"]["allowed_mentions"]["parse"], json!([]));
+        assert!(
+            callback["data"]["content"]
+                .as_str()
+                .unwrap()
+                .contains("Ukraine's Coordination Headquarters for the Treatment of Prisoners of War said"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("RB25-") && !text.contains("(UA)") && !text.contains("(RU)"),
+            "{text}"
+        );
+        assert!(!text.contains("more sources"), "{text}");
+        for field in callback["data"]["embeds"][0]["fields"].as_array().into_iter().flatten() {
+            assert!(field["value"].as_str().unwrap().matches("](").count() <= 2, "{field}");
+        }
+        // One line per side, each side's figure.
+        for figure in sides {
+            assert!(text.contains(figure), "{command}: {figure}\n{text}");
+        }
+        // One message: nothing follows.
+        assert!(
+            bot.fake.interaction(&handle.id).unwrap().followups.is_empty(),
+            "{command}"
+        );
+    }
+    bot.stop().await;
 }

@@ -1,0 +1,134 @@
+//! The short form of a reply, for a quick lookup: the headline, a few figures per section with
+//! at most two sources each (an original report or a wire before mirrors and aggregators), and
+//! the paste-ready sentence. No claim ids or side tags: those are for the full answer.
+
+use std::sync::Arc;
+
+use super::{CitationRef, Entry, Reply, Section};
+use crate::dataset::Dataset;
+
+/// Sources per figure in the short form.
+const SOURCES: usize = 2;
+/// Figures per section in the short form, at most.
+const ENTRIES: usize = 3;
+
+/// The short form's size as Markdown, without the sentence (sent as the message text).
+pub const BUDGET: usize = 1_200;
+
+/// The short form of `full`, within [`BUDGET`] characters of Markdown.
+pub fn short(data: &Dataset, full: &Reply) -> Reply {
+    // Already short (`about`, a small stage): nothing to leave out.
+    if size(full) <= BUDGET {
+        return full.clone();
+    }
+    let mut lead: Vec<String> = full.lead.iter().take(1).cloned().collect();
+    // The gap as the stage's note states it, in the headline.
+    lead.extend(
+        full.sections
+            .iter()
+            .flat_map(|s| &s.notes)
+            .filter(|n| n.starts_with("The figures disagree"))
+            .take(1)
+            .cloned(),
+    );
+    let sections: Vec<Section> = full
+        .sections
+        .iter()
+        .map(|section| Section {
+            heading: section.heading.clone(),
+            entries: one_per_side(data, &section.entries)
+                .into_iter()
+                .map(|e| Arc::new(short_entry(data, e)))
+                .collect(),
+            notes: Vec::new(),
+        })
+        .filter(|s| !s.entries.is_empty())
+        .collect();
+    let mut reply = Reply {
+        title: full.title.clone(),
+        lead,
+        sections,
+        sentence: full.sentence.clone(),
+        footer: full.footer.clone(),
+    };
+    // Whole sections go, from the end, until it fits; the first always stays.
+    while reply.sections.len() > 1 && size(&reply) > BUDGET {
+        reply.sections.pop();
+    }
+    reply
+}
+
+/// The first standing figure of each side (by the side tags of the full answer); entries
+/// without tags (a discrepancy's positions) each count as their own.
+fn one_per_side<'a>(data: &Dataset, entries: &'a [Arc<Entry>]) -> Vec<&'a Entry> {
+    let mut seen: Vec<usize> = Vec::new();
+    let mut out = Vec::new();
+    for entry in entries {
+        if entry.status.as_deref().is_some_and(|s| s != "unconfirmed") {
+            continue;
+        }
+        let sides: Vec<usize> = (0..data.sides.len())
+            .filter(|&s| entry.who.contains(&format!(" ({})", data.sides[s].id)))
+            .collect();
+        if !sides.is_empty() && sides.iter().all(|s| seen.contains(s)) {
+            continue;
+        }
+        seen.extend(sides);
+        out.push(&**entry);
+        if out.len() == ENTRIES {
+            break;
+        }
+    }
+    out
+}
+
+fn size(reply: &Reply) -> usize {
+    let without_sentence = Reply {
+        sentence: None,
+        ..reply.clone()
+    };
+    crate::render::markdown::render(&without_sentence).chars().count()
+}
+
+fn short_entry(data: &Dataset, entry: &Entry) -> Entry {
+    let mut who = entry.who.clone();
+    for side in &data.sides {
+        who = who.replace(&format!(" ({})", side.id), "");
+    }
+    // The figure without its original wording; the full answer quotes it.
+    let what = match entry.what.find(" (“") {
+        Some(at) => entry.what[..at].to_string(),
+        None => entry.what.clone(),
+    };
+    let mut citations: Vec<&CitationRef> = entry.citations.iter().collect();
+    citations.sort_by_key(|c| rank(data, c));
+    Entry {
+        who,
+        what,
+        details: entry.details.iter().take(1).cloned().collect(),
+        status: entry.status.clone(),
+        citations: citations
+            .into_iter()
+            .take(SOURCES)
+            .map(|c| CitationRef {
+                quote: None,
+                ..c.clone()
+            })
+            .collect(),
+        claim_id: None,
+    }
+}
+
+/// Original reports first, then wire copy, then mirrors, aggregators and the like.
+fn rank(data: &Dataset, c: &CitationRef) -> u8 {
+    let flags = data
+        .outlets
+        .iter()
+        .find(|o| *o.name == *c.outlet)
+        .map_or(&[][..], |o| o.flags.as_slice());
+    match flags {
+        [] => 0,
+        f if f.iter().all(|f| f == "wire-copy") => 1,
+        _ => 2,
+    }
+}
