@@ -760,12 +760,18 @@ async fn the_ping_leads_with_the_consequence_and_never_cuts_a_link() {
         .await;
     let content = ping.body.unwrap()["content"].as_str().unwrap().to_string();
     let first = content.lines().next().unwrap();
+    // The consequence leads: the parties' new disagreement first, the total that no longer adds up
+    // among the consequences, before the change itself.
     assert!(
-        first.starts_with(&format!("<@&{ROLE}> **New discrepancy**: "))
-            && first
-                .contains("contradicts the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,246 = 6,058 bodies"),
-        "the first line is what no longer adds up: {content}"
+        first.starts_with(&format!(
+            "<@&{ROLE}> **New discrepancy**: Stage 5 (final) (16 June 2025): 1,246 vs 1,248 bodies"
+        )),
+        "the first line is the new disagreement between the parties: {content}"
     );
+    let total = content
+        .find("contradicts the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,246 = 6,058 bodies")
+        .expect("the total that no longer adds up is named");
+    assert!(total < content.find("1,245 → 1,246").expect("the change"), "{content}");
     assert!(content.contains("1,245 → 1,246"), "{content}");
     assert!(
         !content.contains("example.org/very-long-path"),
