@@ -159,6 +159,18 @@ fn analyse(data: &Dataset) -> Analysis {
             per_stage[claim.quantity] = true;
         }
     }
+    // Where the stated counts of each quantity start, with their ends: what can cover days
+    // outside the stages. Indexed once, so tiling never scans the claims.
+    let mut counts: Counts = HashMap::new();
+    for claim in data.claims.iter().filter(|c| data.holds_for_its_period(c)) {
+        if let Scope::Period(from, to) = claim.scope {
+            counts.entry((claim.quantity, from)).or_default().push(to);
+        }
+    }
+    for ends in counts.values_mut() {
+        ends.sort();
+        ends.dedup();
+    }
     let mut checks = Vec::new();
     for (i, claim) in data.claims.iter().enumerate() {
         // An earlier update of a running total is still true for its own period.
@@ -168,7 +180,7 @@ fn analyse(data: &Dataset) -> Analysis {
         if let Scope::Period(from, to) = claim.scope
             && per_stage[claim.quantity]
         {
-            checks.extend(stage_checks(data, &mut terms, i, from, to));
+            checks.extend(stage_checks(data, &counts, &mut terms, i, from, to));
         }
         for (b, breakdown) in data.breakdowns.iter().enumerate() {
             if breakdown.total == claim.quantity {
@@ -190,11 +202,28 @@ pub fn stages_in(data: &Dataset, from: Date, to: Date) -> impl Iterator<Item = u
 /// At most this many ways of covering one period are checked: real stories have one or two.
 const MAX_TILINGS: usize = 4;
 
-fn stage_checks(data: &Dataset, terms: &mut TermChooser, stated: usize, from: Date, to: Date) -> Vec<Check> {
+/// The ends of the stated counts of each (quantity, first day), sorted.
+type Counts = HashMap<(usize, Date), Vec<Date>>;
+
+fn stage_checks(
+    data: &Dataset,
+    counts: &Counts,
+    terms: &mut TermChooser,
+    stated: usize,
+    from: Date,
+    to: Date,
+) -> Vec<Check> {
     let claim = &data.claims[stated];
     let mut found = Vec::new();
     let mut dead_ends = Vec::new();
-    tile(data, claim, from, to, from, &mut Vec::new(), &mut found, &mut dead_ends);
+    let cover = Cover {
+        data,
+        counts,
+        stated: claim,
+        from,
+        to,
+    };
+    tile(&cover, from, &mut Vec::new(), &mut found, &mut dead_ends);
     if found.is_empty() {
         dead_ends.dedup();
         return vec![Check {
@@ -228,19 +257,25 @@ fn stage_checks(data: &Dataset, terms: &mut TermChooser, stated: usize, from: Da
         .collect()
 }
 
-/// Depth-first over the ways of covering `from..=to` starting at `at`: within the story's period
-/// by its stages, outside it by cumulative figures that start exactly where the cover is.
-#[allow(clippy::too_many_arguments)]
-fn tile(
-    data: &Dataset,
-    stated: &Claim,
+/// What is being covered: a stated count's period.
+struct Cover<'a> {
+    data: &'a Dataset,
+    counts: &'a Counts,
+    stated: &'a Claim,
     from: Date,
     to: Date,
-    at: Date,
-    pieces: &mut Vec<Piece>,
-    found: &mut Vec<Vec<Piece>>,
-    dead_ends: &mut Vec<String>,
-) {
+}
+
+/// Depth-first over the ways of covering `from..=to` starting at `at`: within the story's period
+/// by its stages, outside it by stated counts that start exactly where the cover is.
+fn tile(cover: &Cover, at: Date, pieces: &mut Vec<Piece>, found: &mut Vec<Vec<Piece>>, dead_ends: &mut Vec<String>) {
+    let Cover {
+        data,
+        counts,
+        stated,
+        from,
+        to,
+    } = *cover;
     if at > to {
         found.push(pieces.clone());
         return;
@@ -261,22 +296,20 @@ fn tile(
         }
         let before = pieces.len();
         pieces.extend(stages_in(data, at, end).map(Piece::Stage));
-        tile(data, stated, from, to, end.next_day(), pieces, found, dead_ends);
+        tile(cover, end.next_day(), pieces, found, dead_ends);
         pieces.truncate(before);
         return;
     }
-    // Outside the stages: only a stated cumulative figure starting here can cover these days.
-    let mut ends: Vec<Date> = data
-        .claims
-        .iter()
-        .filter(|c| c.quantity == stated.quantity && data.holds_for_its_period(c))
-        .filter_map(|c| match c.scope {
-            Scope::Period(f, t) if f == at && t <= to && (f, t) != (from, to) => Some(t),
-            _ => None,
+    // Outside the stages: only a stated count starting here can cover these days.
+    let ends: Vec<Date> = counts
+        .get(&(stated.quantity, at))
+        .map(|ends| {
+            ends.iter()
+                .copied()
+                .filter(|&t| t <= to && (at, t) != (from, to))
+                .collect()
         })
-        .collect();
-    ends.sort();
-    ends.dedup();
+        .unwrap_or_default();
     if ends.is_empty() {
         let until = if at < story_from {
             story_from.previous_day().min(to)
@@ -292,7 +325,7 @@ fn tile(
     }
     for end in ends {
         pieces.push(Piece::Period(at, end));
-        tile(data, stated, from, to, end.next_day(), pieces, found, dead_ends);
+        tile(cover, end.next_day(), pieces, found, dead_ends);
         pieces.pop();
     }
 }
