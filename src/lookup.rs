@@ -21,8 +21,10 @@ pub trait Named {
     }
 }
 
+/// `Named` for a type with `id`, `aliases` and `keys` fields and a name field; the last argument,
+/// when given, is the type's own method for what suggestions show.
 macro_rules! named {
-    ($ty:ty, $kind:literal, $name:ident) => {
+    ($ty:ty, $kind:literal, $name:ident $(, $label:ident)?) => {
         impl Named for $ty {
             const KIND: &'static str = $kind;
             fn id(&self) -> &str {
@@ -37,31 +39,16 @@ macro_rules! named {
             fn keys(&self) -> &Keys {
                 &self.keys
             }
-        }
-    };
-    ($ty:ty, $kind:literal, $name:ident, labelled) => {
-        impl Named for $ty {
-            const KIND: &'static str = $kind;
-            fn id(&self) -> &str {
-                &self.id
-            }
-            fn name(&self) -> &str {
-                &self.$name
-            }
-            fn aliases(&self) -> &[String] {
-                &self.aliases
-            }
-            fn keys(&self) -> &Keys {
-                &self.keys
-            }
-            fn label(&self) -> String {
-                <$ty>::label(self)
-            }
+            $(
+                fn label(&self) -> String {
+                    <$ty>::$label(self)
+                }
+            )?
         }
     };
 }
 
-named!(Stage, "stage", name, labelled);
+named!(Stage, "stage", name, label);
 
 impl Stage {
     /// "Stage 5 (final) — 16 June 2025"; just the name when it already gives the date.

@@ -230,25 +230,18 @@ pub(super) fn term_lines(data: &Dataset, check: &Check) -> Vec<String> {
         let piece = piece_name(data, stated_quantity, term.piece);
         lines.push(match &term.choice {
             Choice::One { claim, basis } => {
-                let c = &data.claims[*claim];
                 let whose = match basis {
                     Basis::Own => "its own figure",
                     Basis::Side => "its side's figure",
                     Basis::Agreed => "the only figure given, or all agree",
                 };
-                let updated = super::update_note(data, c)
+                let updated = super::update_note(data, &data.claims[*claim])
                     .map(|n| format!(", {n}"))
                     .unwrap_or_default();
-                format!(
-                    "{piece}: {} per {} ({whose}; {}){}{updated}",
-                    c.figure,
-                    data.claimant_names(&c.claimants),
-                    c.id,
-                    unconfirmed(c.status == Status::Unconfirmed)
-                )
+                format!("{piece}: {}{updated}", attributed(data, *claim, Some(whose)))
             }
             Choice::Contested { claims } => {
-                let alternatives: Vec<String> = claims.iter().map(|&i| attributed(data, i)).collect();
+                let alternatives: Vec<String> = claims.iter().map(|&i| attributed(data, i, None)).collect();
                 format!("{piece}: contested — {}", alternatives.join(" or "))
             }
             Choice::Missing => format!("{piece}: no figure"),
@@ -257,11 +250,13 @@ pub(super) fn term_lines(data: &Dataset, check: &Check) -> Vec<String> {
     lines
 }
 
-/// "1,245 per Ukraine's Coordination Headquarters (RB25-F001)", flagged if unconfirmed.
-fn attributed(data: &Dataset, claim: usize) -> String {
+/// "1,245 per Ukraine's Coordination Headquarters (RB25-F001)", with why it was chosen when
+/// given ("(its own figure; RB25-F001)"), flagged if unconfirmed.
+fn attributed(data: &Dataset, claim: usize, whose: Option<&str>) -> String {
     let c = &data.claims[claim];
+    let why = whose.map(|w| format!("{w}; ")).unwrap_or_default();
     format!(
-        "{} per {} ({}){}",
+        "{} per {} ({why}{}){}",
         c.figure,
         data.claimant_names(&c.claimants),
         c.id,
