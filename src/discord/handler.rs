@@ -7,14 +7,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serenity::all::{
-    AutocompleteChoice, CommandDataOptionValue, CommandInteraction, Context, CreateAllowedMentions,
-    CreateAutocompleteResponse, CreateInteractionResponse, EditInteractionResponse, EventHandler, GuildId, Interaction,
-    Permissions, Ready, ResumedEvent, RoleId,
+    AutocompleteChoice, ButtonStyle, CommandDataOption, CommandDataOptionValue, CommandInteraction,
+    ComponentInteraction, Context, CreateActionRow, CreateAllowedMentions, CreateAutocompleteResponse, CreateButton,
+    CreateInteractionResponse, CreateInteractionResponseMessage, EditInteractionResponse, EventHandler, GuildId,
+    Interaction, Permissions, Ready, ResumedEvent, RoleId,
 };
 use serenity::async_trait;
 use tracing::{error, info, warn};
 
-use super::commands::{self, Lookup};
+use super::commands::{self, Button, Lookup};
 use super::embeds::{self, MessageSpec, limits};
 use super::live::LiveData;
 use crate::answer::{Names, answer};
@@ -78,17 +79,26 @@ impl Handler {
             "reload" => self.reload(ctx, cmd).await,
             "subscribe" | "unsubscribe" => {
                 let (message, _) = self.subscription(ctx, cmd, name == "subscribe").await;
-                respond(ctx, cmd, &message, true).await
+                respond(ctx, cmd, &message, true, None).await
             }
             _ => {
-                let (messages, ephemeral) = match commands::lookup_from(name, &cmd.data.options) {
-                    Some(lookup) => self.lookup(&lookup),
+                let (messages, ephemeral, buttons) = match commands::lookup_from(name, &cmd.data.options) {
+                    Some(lookup) => {
+                        let (messages, ephemeral) = self.lookup(&lookup);
+                        // Only an answer (embeds, not an error's text) in short form has more to give.
+                        let answered = messages.first().is_some_and(|m| !m.embeds.is_empty());
+                        let buttons = (answered && !lookup.detail)
+                            .then(|| buttons(name, &cmd.data.options))
+                            .flatten();
+                        (messages, ephemeral, buttons)
+                    }
                     None => (
                         Arc::new(vec![MessageSpec::text(&format!("Unknown command `/{name}`."))]),
                         true,
+                        None,
                     ),
                 };
-                respond_all(ctx, cmd, &messages, ephemeral).await
+                respond_all(ctx, cmd, &messages, ephemeral, buttons).await
             }
         };
         let latency_us = started.elapsed().as_micros() as u64;
@@ -141,6 +151,43 @@ impl Handler {
         }
     }
 
+    /// The paste-ready sentence of a lookup, in house style; `Err` with a message for the asker.
+    pub fn sentence(&self, lookup: &Lookup) -> Result<String, String> {
+        let library = self.live.library();
+        let data = library.select(lookup.story.as_deref()).map_err(|e| format!("⚠️ {e}"))?;
+        let reply = answer(data, &lookup.query).map_err(|e| format!("⚠️ {e}"))?;
+        reply
+            .sentence
+            .map(|s| self.dates.restyle(&s))
+            .ok_or_else(|| "This answer has no paste-ready sentence.".to_string())
+    }
+
+    /// A click on More or Copy under a short reply: answered privately, to the clicker only.
+    async fn component(&self, ctx: &Context, click: &ComponentInteraction) {
+        let started = Instant::now();
+        let result = match commands::lookup_from_button(&click.data.custom_id) {
+            Some((Button::More, lookup)) => {
+                let (messages, _) = self.lookup(&lookup);
+                respond_all(ctx, click, &messages, true, None).await
+            }
+            Some((Button::Copy, lookup)) => {
+                // Plain text alone, unescaped: what a phone's "copy text" should pick up.
+                let text = self.sentence(&lookup).unwrap_or_else(|e| e);
+                respond(ctx, click, &MessageSpec::text(&text), true, None).await
+            }
+            None => {
+                let text = "This button no longer matches the data: ask the question again.";
+                respond(ctx, click, &MessageSpec::text(text), true, None).await
+            }
+        };
+        let latency_us = started.elapsed().as_micros() as u64;
+        let button = click.data.custom_id.split(':').next().unwrap_or_default();
+        match result {
+            Ok(()) => info!(button, user = %click.user.id, latency_us, "answered"),
+            Err(e) => error!(button, user = %click.user.id, latency_us, error = %e, "could not answer"),
+        }
+    }
+
     async fn reload(&self, ctx: &Context, cmd: &CommandInteraction) -> serenity::Result<()> {
         let allowed = cmd
             .member
@@ -149,7 +196,7 @@ impl Handler {
             .is_some_and(|p| p.contains(Permissions::MANAGE_GUILD) || p.contains(Permissions::ADMINISTRATOR));
         if !allowed {
             let message = MessageSpec::text("Only members with Manage Server can reload the data.");
-            return respond(ctx, cmd, &message, true).await;
+            return respond(ctx, cmd, &message, true, None).await;
         }
         // Reading and validating a large file can take longer than Discord's 3 seconds.
         cmd.defer_ephemeral(&ctx.http).await?;
@@ -214,34 +261,77 @@ impl Handler {
     }
 }
 
-/// The first message answers the interaction; the rest follow as follow-up messages.
+/// More and Copy under a short reply; `None` if the question does not fit in a `custom_id`.
+fn buttons(name: &str, options: &[CommandDataOption]) -> Option<CreateActionRow> {
+    let more = commands::button_id(Button::More, name, options)?;
+    let copy = commands::button_id(Button::Copy, name, options)?;
+    Some(CreateActionRow::Buttons(vec![
+        CreateButton::new(more).label("More").style(ButtonStyle::Secondary),
+        CreateButton::new(copy).label("Copy").style(ButtonStyle::Secondary),
+    ]))
+}
+
+/// A command or a button click: both are answered the same way.
+trait Answerable {
+    async fn answer(&self, ctx: &Context, response: CreateInteractionResponseMessage) -> serenity::Result<()>;
+    async fn follow(&self, ctx: &Context, message: &MessageSpec, ephemeral: bool) -> serenity::Result<()>;
+}
+
+impl Answerable for CommandInteraction {
+    async fn answer(&self, ctx: &Context, response: CreateInteractionResponseMessage) -> serenity::Result<()> {
+        self.create_response(&ctx.http, CreateInteractionResponse::Message(response))
+            .await
+    }
+    async fn follow(&self, ctx: &Context, message: &MessageSpec, ephemeral: bool) -> serenity::Result<()> {
+        self.create_followup(&ctx.http, message.to_followup(ephemeral))
+            .await
+            .map(|_| ())
+    }
+}
+
+impl Answerable for ComponentInteraction {
+    async fn answer(&self, ctx: &Context, response: CreateInteractionResponseMessage) -> serenity::Result<()> {
+        self.create_response(&ctx.http, CreateInteractionResponse::Message(response))
+            .await
+    }
+    async fn follow(&self, ctx: &Context, message: &MessageSpec, ephemeral: bool) -> serenity::Result<()> {
+        self.create_followup(&ctx.http, message.to_followup(ephemeral))
+            .await
+            .map(|_| ())
+    }
+}
+
+/// The first message answers the interaction (with the buttons, if any); the rest follow as
+/// follow-up messages.
 async fn respond_all(
     ctx: &Context,
-    cmd: &CommandInteraction,
+    to: &impl Answerable,
     messages: &[MessageSpec],
     ephemeral: bool,
+    buttons: Option<CreateActionRow>,
 ) -> serenity::Result<()> {
     let Some((first, rest)) = messages.split_first() else {
-        return respond(ctx, cmd, &MessageSpec::text("Nothing to show."), true).await;
+        return respond(ctx, to, &MessageSpec::text("Nothing to show."), true, None).await;
     };
-    respond(ctx, cmd, first, ephemeral).await?;
+    respond(ctx, to, first, ephemeral, buttons).await?;
     for message in rest {
-        cmd.create_followup(&ctx.http, message.to_followup(ephemeral)).await?;
+        to.follow(ctx, message, ephemeral).await?;
     }
     Ok(())
 }
 
 async fn respond(
     ctx: &Context,
-    cmd: &CommandInteraction,
+    to: &impl Answerable,
     message: &MessageSpec,
     ephemeral: bool,
+    buttons: Option<CreateActionRow>,
 ) -> serenity::Result<()> {
-    cmd.create_response(
-        &ctx.http,
-        CreateInteractionResponse::Message(message.to_interaction(ephemeral)),
-    )
-    .await
+    let mut response = message.to_interaction(ephemeral);
+    if let Some(row) = buttons {
+        response = response.components(vec![row]);
+    }
+    to.answer(ctx, response).await
 }
 
 /// Autocomplete choices for one option, at most 25, best first, within Discord's 100 characters.
@@ -319,6 +409,7 @@ impl EventHandler for Handler {
         match interaction {
             Interaction::Command(cmd) => self.command(&ctx, &cmd).await,
             Interaction::Autocomplete(cmd) => self.autocomplete(&ctx, &cmd).await,
+            Interaction::Component(click) => self.component(&ctx, &click).await,
             _ => {}
         }
     }

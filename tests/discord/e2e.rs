@@ -899,3 +899,67 @@ async fn the_default_reply_is_one_short_message() {
     }
     bot.stop().await;
 }
+
+/// Issue 10, point 2: under the short reply, More gives the full answer and Copy the
+/// paste-ready sentence alone as plain text, both privately and within Discord's limits and
+/// deadline (the fake refuses anything else).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_and_copy_buttons_answer_privately() {
+    let bot = Bot::start().await;
+    let short = bot.command("stage", json!([string_option("stage", "final")])).await;
+    let rows = short["data"]["components"].as_array().expect("an action row");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["type"], 1);
+    let buttons = rows[0]["components"].as_array().unwrap();
+    let labels: Vec<&str> = buttons.iter().map(|b| b["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["More", "Copy"]);
+    for b in buttons {
+        assert_eq!((b["type"].as_u64(), b["style"].as_u64()), (Some(2), Some(2)), "{b}");
+        assert!(b["custom_id"].as_str().unwrap().chars().count() <= 100, "{b}");
+    }
+    let id = |i: usize| buttons[i]["custom_id"].as_str().unwrap().to_string();
+
+    let more = bot.fake.send_component(&id(0), Some(GUILD), USER);
+    let full = bot.fake.wait_callback(&more.id).await;
+    assert_eq!(full["type"], 4);
+    assert!(ephemeral(&full), "{full}");
+    assert_eq!(full["data"]["allowed_mentions"]["parse"], json!([]));
+    assert!(
+        full["data"]["components"].as_array().is_none_or(Vec::is_empty),
+        "{full}"
+    );
+    let mut text = visible_text(&full);
+    for followup in bot.fake.interaction(&more.id).unwrap().followups {
+        assert_eq!(followup["flags"].as_u64().unwrap_or(0) & 64, 64, "{followup}");
+        text.push_str(&visible_text(&json!({ "data": followup })));
+    }
+    assert!(text.contains("RB25-F001"), "{text}");
+
+    let copy = bot.fake.send_component(&id(1), Some(GUILD), USER);
+    let plain = bot.fake.wait_callback(&copy.id).await;
+    assert_eq!(plain["type"], 4);
+    assert!(ephemeral(&plain), "{plain}");
+    assert_eq!(plain["data"]["allowed_mentions"]["parse"], json!([]));
+    assert!(plain["data"]["embeds"].as_array().is_none_or(Vec::is_empty), "{plain}");
+    let sentence = short["data"]["content"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("**Paste-ready:** ")
+        .unwrap();
+    assert_eq!(plain["data"]["content"].as_str().unwrap(), sentence);
+
+    // A button from an older build, or for a command that is gone: ask again.
+    let stale = bot.fake.send_component("more:nosuchcommand|x", Some(GUILD), USER);
+    let again = bot.fake.wait_callback(&stale.id).await;
+    assert!(ephemeral(&again));
+    assert!(
+        again["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("ask the question again"),
+        "{again}"
+    );
+
+    bot.fake.assert_no_violations();
+    bot.stop().await;
+}

@@ -391,6 +391,24 @@ impl FakeDiscord {
         self.send_interaction(self.interaction_payload(2, name, options, guild_id, user_id))
     }
 
+    /// Dispatches a click (MESSAGE_COMPONENT, type 3) on a button with this `custom_id`, under a
+    /// message of the bot's in the channel, as Discord sends it.
+    pub fn send_component(&self, custom_id: &str, guild_id: Option<u64>, user_id: u64) -> InteractionHandle {
+        let payload = {
+            let mut st = self.shared.lock();
+            let mut p = st.interaction_payload(3, "", Value::Null, guild_id, user_id);
+            let channel_id = parse_id(&p["channel_id"]).unwrap_or(0);
+            let button = serde_json::json!({"type": 2, "style": 2, "label": "button", "custom_id": custom_id});
+            let shown = serde_json::json!({"content": "", "components": [{"type": 1, "components": [button]}]});
+            let mut message = st.message_object(channel_id, &shown, true);
+            message["components"] = shown["components"].clone();
+            p["message"] = message;
+            p["data"] = serde_json::json!({"custom_id": custom_id, "component_type": 2});
+            p
+        };
+        self.send_interaction(payload)
+    }
+
     /// Dispatches an autocomplete interaction; one option should have `"focused": true` and a
     /// string `value`, as Discord sends them.
     pub fn send_autocomplete(

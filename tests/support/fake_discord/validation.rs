@@ -127,6 +127,23 @@ pub(super) fn validate_message(body: &Value, prefix: &str, errors: &mut FormErro
             "Embed size exceeds maximum size of 6000".to_owned(),
         );
     }
+    // Action rows of buttons: at most 5 rows of 5, ids up to 100 characters, labels up to 80.
+    errors.max_items(&join(prefix, "components"), &body["components"], 5);
+    for (i, row) in body["components"].as_array().into_iter().flatten().enumerate() {
+        let p = join(prefix, &format!("components.{i}"));
+        if row["type"] != 1 {
+            errors.push(
+                &format!("{p}.type"),
+                "COMPONENT_TYPE_INVALID",
+                "Expected an action row".to_owned(),
+            );
+        }
+        errors.max_items(&format!("{p}.components"), &row["components"], 5);
+        for (j, b) in row["components"].as_array().into_iter().flatten().enumerate() {
+            errors.bad_len(&format!("{p}.components.{j}.custom_id"), &b["custom_id"], 1, 100);
+            errors.max_len(&format!("{p}.components.{j}.label"), &b["label"], 80);
+        }
+    }
     let has = |key: &str| body[key].as_array().is_some_and(|a| !a.is_empty());
     body["content"].as_str().is_some_and(|s| !s.trim().is_empty())
         || !embeds.is_empty()
