@@ -989,3 +989,39 @@ fn discrepancies_in_order_of_news_value() {
     );
     assert_eq!(final_stage.sentence, ask(&data, stage("final")).sentence);
 }
+
+/// Issue 10, point 3: the short form of a long list opens with an index of every item, one line
+/// each, then as many full items as fit.
+#[test]
+fn a_long_list_opens_with_an_index_of_every_item() {
+    let data = bundled();
+    let full = ask(&data, discrepancy(None));
+    let short = figures_bot::answer::short(&data, &full);
+    let index = &short.sections[0];
+    assert!(
+        index
+            .heading
+            .starts_with(&format!("All {} (the first ", full.sections.len())),
+        "{}",
+        index.heading
+    );
+    assert_eq!(index.notes.len(), full.sections.len());
+    assert!(
+        index.notes[0].starts_with("1. Total, 11–16 June 2025: 6,057 vs 6,060"),
+        "{}",
+        index.notes[0]
+    );
+    assert!(
+        index.notes.iter().all(|l| l.chars().count() <= 126),
+        "{:?}",
+        index.notes
+    );
+    assert!(
+        index
+            .notes
+            .iter()
+            .any(|l| l.contains("Were Russian soldiers' bodies mixed in")),
+        "nothing hidden by the cut"
+    );
+    assert_eq!(short.sections[1].heading, full.sections[0].heading);
+}

@@ -55,7 +55,41 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
     while reply.sections.len() > 1 && size(&reply) > BUDGET {
         reply.sections.pop();
     }
+    // A list that lost items (every discrepancy, every check) opens with an index of all of
+    // them, one line each, so that nothing is hidden by the cut.
+    if reply.sections.len() < full.sections.len() {
+        let index = full
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{}. {}", i + 1, index_line(&s.heading)))
+            .collect();
+        reply.sections.insert(
+            0,
+            Section {
+                heading: format!(
+                    "All {} (the first {} in full below; More or --full for the rest)",
+                    full.sections.len(),
+                    reply.sections.len()
+                ),
+                entries: Vec::new(),
+                notes: index,
+            },
+        );
+    }
     reply
+}
+
+/// Longest line of the index: a heading is cut at a word, never inside one.
+const INDEX_LINE: usize = 120;
+
+fn index_line(heading: &str) -> String {
+    if heading.chars().count() <= INDEX_LINE {
+        return heading.to_string();
+    }
+    let cut: String = heading.chars().take(INDEX_LINE).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut} …")
 }
 
 /// The first standing figure of each side (by the side tags of the full answer); entries
