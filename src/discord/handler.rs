@@ -277,29 +277,25 @@ trait Answerable {
     async fn follow(&self, ctx: &Context, message: &MessageSpec, ephemeral: bool) -> serenity::Result<()>;
 }
 
-impl Answerable for CommandInteraction {
-    async fn answer(&self, ctx: &Context, response: CreateInteractionResponseMessage) -> serenity::Result<()> {
-        self.create_response(&ctx.http, CreateInteractionResponse::Message(response))
-            .await
-    }
-    async fn follow(&self, ctx: &Context, message: &MessageSpec, ephemeral: bool) -> serenity::Result<()> {
-        self.create_followup(&ctx.http, message.to_followup(ephemeral))
-            .await
-            .map(|_| ())
-    }
+// serenity's two interaction types have the same methods but no trait in common: one body
+// serves both.
+macro_rules! answerable {
+    ($($interaction:ty),*) => {$(
+        impl Answerable for $interaction {
+            async fn answer(&self, ctx: &Context, response: CreateInteractionResponseMessage) -> serenity::Result<()> {
+                self.create_response(&ctx.http, CreateInteractionResponse::Message(response))
+                    .await
+            }
+            async fn follow(&self, ctx: &Context, message: &MessageSpec, ephemeral: bool) -> serenity::Result<()> {
+                self.create_followup(&ctx.http, message.to_followup(ephemeral))
+                    .await
+                    .map(|_| ())
+            }
+        }
+    )*};
 }
 
-impl Answerable for ComponentInteraction {
-    async fn answer(&self, ctx: &Context, response: CreateInteractionResponseMessage) -> serenity::Result<()> {
-        self.create_response(&ctx.http, CreateInteractionResponse::Message(response))
-            .await
-    }
-    async fn follow(&self, ctx: &Context, message: &MessageSpec, ephemeral: bool) -> serenity::Result<()> {
-        self.create_followup(&ctx.http, message.to_followup(ephemeral))
-            .await
-            .map(|_| ())
-    }
-}
+answerable!(CommandInteraction, ComponentInteraction);
 
 /// The first message answers the interaction (with the buttons, if any); the rest follow as
 /// follow-up messages.
