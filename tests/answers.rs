@@ -1025,3 +1025,36 @@ fn a_long_list_opens_with_an_index_of_every_item() {
     );
     assert_eq!(short.sections[1].heading, full.sections[0].heading);
 }
+
+/// The short forms keep what the arithmetic says: a stated total's check (without its terms),
+/// and whole checks after the index.
+#[test]
+fn short_replies_keep_the_checks() {
+    let data = invented();
+    let totals = figures_bot::answer::short(&data, &ask(&data, total(None, None)));
+    let ruiz = totals
+        .sections
+        .iter()
+        .flat_map(|s| &s.entries)
+        .find(|e| e.who == "Mayor Ana Ruiz")
+        .unwrap();
+    assert!(
+        ruiz.details
+            .contains(&"contradicts the sum of its stages: 780 people, 20 apart".to_string()),
+        "{:?}",
+        ruiz.details
+    );
+    let full = ask(
+        &data,
+        Query::Checks {
+            quantity: None,
+            stage: None,
+        },
+    );
+    let checks = figures_bot::answer::short(&data, &full);
+    assert_eq!(
+        checks.sections[0].heading, full.sections[0].heading,
+        "no index for a short list"
+    );
+    assert!(checks.sections[0].notes[0].starts_with("Contradicts the sum of its stages: 400 + 380 = 780 people"));
+}

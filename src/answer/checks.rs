@@ -168,6 +168,24 @@ pub fn one_line(data: &Dataset, check: &Check) -> String {
     }
 }
 
+/// A check's line (see [`one_line`]) without its terms, for short replies: "matches the sum of
+/// its stages: 6,057 bodies". `None` for a line that is not a check's.
+pub(super) fn short_line(line: &str) -> Option<String> {
+    let verdicts = [
+        Verdict::Matches,
+        Verdict::Consistent,
+        Verdict::Contradicts,
+        Verdict::Unchecked,
+    ];
+    if !verdicts.iter().any(|&v| line.starts_with(verdict_phrase(v))) {
+        return None;
+    }
+    Some(match (line.split_once(": "), line.rsplit_once(" = ")) {
+        (Some((what, _)), Some((_, sum))) => format!("{what}: {sum}"),
+        _ => line.to_string(),
+    })
+}
+
 fn verdict_phrase(verdict: Verdict) -> &'static str {
     match verdict {
         Verdict::Matches => "matches",

@@ -40,9 +40,14 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
                 .into_iter()
                 .map(|e| Arc::new(short_entry(data, e)))
                 .collect(),
-            notes: Vec::new(),
+            // A section made only of notes (a check and its terms) keeps them: they are its content.
+            notes: if section.entries.is_empty() {
+                section.notes.clone()
+            } else {
+                Vec::new()
+            },
         })
-        .filter(|s| !s.entries.is_empty())
+        .filter(|s| !s.entries.is_empty() || !s.notes.is_empty())
         .collect();
     let mut reply = Reply {
         title: full.title.clone(),
@@ -57,7 +62,7 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
     }
     // A list that lost items (every discrepancy, every check) opens with an index of all of
     // them, one line each, so that nothing is hidden by the cut.
-    if reply.sections.len() < full.sections.len() {
+    if reply.sections.len() < full.sections.len() && full.sections.len() > INDEXED_FROM {
         let index = full
             .sections
             .iter()
@@ -79,6 +84,9 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
     }
     reply
 }
+
+/// Lists with more items than this get an index when cut (a side per section is no list).
+const INDEXED_FROM: usize = 3;
 
 /// Longest line of the index: a heading is cut at a word, never inside one.
 const INDEX_LINE: usize = 120;
@@ -139,7 +147,14 @@ fn short_entry(data: &Dataset, entry: &Entry) -> Entry {
     Entry {
         who,
         what,
-        details: entry.details.iter().take(1).cloned().collect(),
+        // When it was said, and whether a stated total adds up (its check, without the terms).
+        details: entry
+            .details
+            .iter()
+            .take(1)
+            .cloned()
+            .chain(entry.details.iter().filter_map(|d| super::checks::short_line(d)))
+            .collect(),
         status: entry.status.clone(),
         citations: citations
             .into_iter()
