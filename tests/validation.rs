@@ -1113,6 +1113,40 @@ fn values_too_large_and_empty_bounds_are_refused() {
     );
 }
 
+/// The loader goes on checking a claim after refusing its value, so every later rule must cope
+/// with the largest integer TOML can hold (CI once found `about 9223372036854775807` overflowing
+/// the wording check).
+#[test]
+fn the_largest_toml_integers_are_refused_without_a_panic() {
+    for (value, qualifier, expected) in [
+        (
+            "9223372036854775807",
+            "about",
+            "value 9223372036854775807 is larger than the largest figure accepted, 1000000000000",
+        ),
+        (
+            "9223372036854775807",
+            "range\"\nhigh = 9223372036854775807\n#\"",
+            "value 9223372036854775807 is larger than the largest figure accepted, 1000000000000",
+        ),
+        (
+            "-9223372036854775808",
+            "nearly",
+            "negative value -9223372036854775808: figures are counts",
+        ),
+    ] {
+        let text = format!(
+            "[story]\nid = \"s\"\ntitle = \"t\"\nperiod = {{ from = 2030-01-01, to = 2030-12-31 }}\nlast_reviewed = 2031-01-01\n\n[[side]]\nid = \"a\"\nname = \"A\"\n\n[[claimant]]\nid = \"c\"\nname = \"C\"\nside = \"a\"\n\n[[outlet]]\nid = \"o\"\nname = \"O\"\n\n[[quantity]]\nid = \"q\"\nlabel = \"things\"\nunit = \"things\"\nverb_phrase = \"were counted\"\n\n[[claim]]\nid = \"big\"\nquantity = \"q\"\nclaimants = [\"c\"]\nsaid = 2030-02-01\nqualifier = \"{qualifier}\"\nwording = \"about 5 things, one hundred hundred hundred hundred hundred hundred hundred hundred hundred hundred hundred\"\nvalue = {value}\n[[claim.citation]]\noutlet = \"o\"\nurl = \"https://example.org/1\"\n"
+        );
+        let err = figures_bot::Dataset::from_bytes(text.as_bytes(), std::path::Path::new("v.toml")).unwrap_err();
+        let problems = err.problems();
+        assert!(
+            problems.iter().any(|p| p.ends_with(expected)),
+            "{value} {qualifier}: {problems:?}"
+        );
+    }
+}
+
 /// A minimal valid story to edit: two sides, three claimants, one stage, one claim.
 const SMALL: &str = "[story]\nid = \"s\"\ntitle = \"t\"\nperiod = { from = 2030-01-01, to = 2030-12-31 }\nlast_reviewed = 2031-01-01\n\n[[side]]\nid = \"a\"\nname = \"A\"\n\n[[side]]\nid = \"b\"\nname = \"B\"\n\n[[claimant]]\nid = \"c-1\"\nname = \"C one\"\nside = \"a\"\n\n[[claimant]]\nid = \"c_1\"\nname = \"C two\"\nside = \"a\"\n\n[[claimant]]\nid = \"d\"\nname = \"D\"\nside = \"b\"\n\n[[outlet]]\nid = \"o\"\nname = \"O\"\n\n[[quantity]]\nid = \"q\"\nlabel = \"things\"\nunit = \"things\"\nverb_phrase = \"were counted\"\n\n[[claim]]\nid = \"x\"\nquantity = \"q\"\nclaimants = [\"c-1\", \"d\"]\nsaid = 2030-02-01\nvalue = 5\n[[claim.citation]]\noutlet = \"o\"\nurl = \"https://example.org/1\"\n";
 

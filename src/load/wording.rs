@@ -17,11 +17,13 @@ impl Resolver<'_> {
         if figure.value.places() > 0 || figure.high.places() > 0 {
             return;
         }
-        let qualifier = Some(figure.qualifier);
-        let slack = (value.abs() * crate::figure::APPROXIMATION_PERCENT as i64 + 99) / 100;
-        let fits = |n: i64| match qualifier {
-            Some(Qualifier::Range) => (value..=high).contains(&n),
-            Some(Qualifier::About | Qualifier::Nearly) => (value - slack..=value + slack).contains(&n),
+        // Wide arithmetic: an out-of-range value is reported elsewhere, but this check still
+        // runs on it and must not overflow.
+        let (wide_value, wide_high) = (i128::from(value), i128::from(high));
+        let slack = (wide_value.abs() * crate::figure::APPROXIMATION_PERCENT + 99) / 100;
+        let fits = |n: i64| match figure.qualifier {
+            Qualifier::Range => (wide_value..=wide_high).contains(&i128::from(n)),
+            Qualifier::About | Qualifier::Nearly => (wide_value - slack..=wide_value + slack).contains(&i128::from(n)),
             _ => n == value,
         };
         let texts = claim.wording.iter().map(|w| ("wording", w.as_str())).chain(
@@ -268,7 +270,8 @@ fn scale_of(word: &str) -> Option<i64> {
     }
 }
 
-/// "six thousand and fifty-seven" (hyphens split words, so "fifty", "seven").
+/// "six thousand and fifty-seven" (hyphens split words, so "fifty", "seven"). Words that
+/// multiply past `i64` ("hundred hundred hundred …") are not a figure.
 fn number_words(words: &[String]) -> Option<(i64, usize)> {
     let mut total = 0i64;
     let mut group = 0i64;
@@ -279,13 +282,13 @@ fn number_words(words: &[String]) -> Option<(i64, usize)> {
     }
     for (k, word) in words.iter().enumerate() {
         if let Some(n) = UNITS.iter().position(|u| u == word) {
-            group += n as i64;
+            group = group.checked_add(n as i64)?;
         } else if let Some(n) = TENS.iter().position(|t| t == word) {
-            group += (n as i64 + 2) * 10;
+            group = group.checked_add((n as i64 + 2) * 10)?;
         } else if word == "hundred" && any {
-            group = group.max(1) * 100;
+            group = group.max(1).checked_mul(100)?;
         } else if let Some(scale) = scale_of(word).filter(|_| any || word != "hundred") {
-            total += group.max(1) * scale;
+            total = total.checked_add(group.max(1).checked_mul(scale)?)?;
             group = 0;
         } else if word == "and" && any && k + 1 < words.len() {
             continue;
@@ -296,7 +299,7 @@ fn number_words(words: &[String]) -> Option<(i64, usize)> {
         used = k + 1;
     }
     // "one" alone is too often a pronoun ("one of them") to count as a figure.
-    (any && !(used == 1 && words[0] == "one")).then_some((total + group, used))
+    (any && !(used == 1 && words[0] == "one")).then_some((total.checked_add(group)?, used))
 }
 
 #[cfg(test)]
@@ -323,6 +326,13 @@ mod tests {
         assert_eq!(values("более 11 тыс."), [(11_000, false)]);
         assert_eq!(values("тела тысячи погибших, 26 воинов"), [(1000, false), (26, false)]);
         assert_eq!(values("Not a single one was handed over"), [(0, false)]);
+    }
+
+    #[test]
+    fn numbers_past_i64_are_not_figures() {
+        let hundreds = ["one", "hundred"].into_iter().chain(std::iter::repeat_n("hundred", 12));
+        assert_eq!(values(&hundreds.collect::<Vec<_>>().join(" ")), []);
+        assert_eq!(values("99999999999999999999 and 9223372036854775807k"), []);
     }
 
     #[test]
