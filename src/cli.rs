@@ -128,17 +128,23 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
 }
 
 /// Logs to stderr; `RUST_LOG` filters (serenity's own chatter is kept to warnings by default).
+/// Also installs [`closes::layer`](crate::discord::closes::layer), which must see serenity's
+/// gateway warnings whatever `RUST_LOG` says.
 pub fn init_logging(json: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,serenity=warn,tracing::span=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = if json {
-        builder.json().try_init()
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::{EnvFilter, Layer, fmt};
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,serenity=warn,tracing::span=warn"));
+    let terminal = if json {
+        fmt::layer().json().with_writer(std::io::stderr).boxed()
     } else {
-        builder.try_init()
+        fmt::layer().with_writer(std::io::stderr).boxed()
     };
+    let _ = tracing_subscriber::registry()
+        .with(terminal.with_filter(filter))
+        .with(crate::discord::closes::layer())
+        .try_init();
 }
 
 /// Everything that can be checked before connecting is checked first: a crash loop must not
@@ -195,12 +201,16 @@ fn run_bot(config: Option<PathBuf>, err: &mut dyn Write) -> ExitCode {
     for story in live.library().stories() {
         tracing::info!(story = %story.story.id, claims = story.claims.len(), path = %story.source.path.display(), "data loaded");
     }
-    match runtime.block_on(crate::discord::run_live(
+    let result = runtime.block_on(crate::discord::run_live(
         settings,
         live,
         config.watch,
         shutdown_signal(),
-    )) {
+    ));
+    // serenity's tasks can outlive a refused connection (its shard runner keeps going after a
+    // 4010); they must not keep the process from exiting.
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    match result {
         Ok(()) => ExitCode::from(exit::OK),
         Err(e) => {
             tracing::error!(error = %e, "bot stopped");

@@ -3,12 +3,14 @@
 //! into embeds that fit Discord's limits.
 //!
 //! * [`token`]: reading and checking the bot token, never showing it.
+//! * [`closes`]: the gateway closes serenity would reconnect after forever.
 //! * [`commands`]: the registered slash commands, and options → queries.
 //! * [`embeds`]: replies laid out as embeds within Discord's limits.
 //! * [`handler`]: serenity's event handler.
 //! * [`notify`]: update pings to the newsroom channel, with retries.
 //! * [`live`]: what the handler needs from the (possibly live-reloaded) data.
 
+pub mod closes;
 pub mod commands;
 pub mod embeds;
 pub mod handler;
@@ -54,9 +56,9 @@ pub enum BotError {
     Watch(#[from] crate::watch::WatchError),
 }
 
-/// A gateway close that needs a change of configuration, not a reconnect. serenity 0.12.5 returns
-/// from `Client::start` on these three only; every other close (4010–4012 included) it
-/// reconnects by itself.
+/// A gateway close that needs a change of configuration (or of figures-bot), not a reconnect.
+/// serenity 0.12.5 returns from `Client::start` on 4004, 4013 and 4014; 4010–4012 it would
+/// reconnect after forever, so [`closes`] notices them in its logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     #[error("Discord refused the bot token (close 4004): check DISCORD_TOKEN or discord.token_file")]
@@ -72,6 +74,21 @@ pub enum Refusal {
          this build asks only for GUILDS, which needs none"
     )]
     DisallowedIntents,
+    #[error(
+        "Discord refused the shard data (close 4010): figures-bot connects as one shard, so this \
+         is a bug in figures-bot, not in your setup"
+    )]
+    InvalidShard,
+    #[error(
+        "Discord requires sharding (close 4011): the bot is in more servers than one connection \
+         may serve (2,500); figures-bot runs one shard, so remove it from servers it does not need"
+    )]
+    ShardingRequired,
+    #[error(
+        "Discord refused the gateway API version (close 4012): this build of figures-bot speaks \
+         an API version Discord no longer accepts; update figures-bot"
+    )]
+    ApiVersion,
 }
 
 impl Refusal {
@@ -82,6 +99,23 @@ impl Refusal {
             serenity::Error::Gateway(GatewayError::InvalidGatewayIntents) => Some(Refusal::InvalidIntents),
             serenity::Error::Gateway(GatewayError::DisallowedGatewayIntents) => Some(Refusal::DisallowedIntents),
             _ => None,
+        }
+    }
+}
+
+/// How one run of serenity's client failed.
+#[derive(Debug)]
+enum Failure {
+    /// Worth a restart.
+    Client(serenity::Error),
+    Refused(Refusal),
+}
+
+impl From<serenity::Error> for Failure {
+    fn from(e: serenity::Error) -> Self {
+        match Refusal::of(&e) {
+            Some(refusal) => Failure::Refused(refusal),
+            None => Failure::Client(e),
         }
     }
 }
@@ -243,7 +277,10 @@ pub async fn run_with_pings(
             let shards = client.shard_manager.clone();
             info!(proxy = settings.api_proxy.is_some(), "connecting to Discord");
             tokio::select! {
-                result = client.start() => result,
+                result = client.start() => result.map_err(Failure::from),
+                // No `shutdown_all`: serenity's runner does not answer it after these closes
+                // (it waits 5 s in vain); the runtime's shutdown ends the runner instead.
+                refusal = closes::refused() => Err(Failure::Refused(refusal)),
                 () = stopped(&mut stop) => {
                     info!("shutting down");
                     shards.shutdown_all().await;
@@ -279,7 +316,7 @@ async fn supervise<F>(
     mut client: impl FnMut(watch::Receiver<bool>) -> F,
 ) -> Result<(), BotError>
 where
-    F: Future<Output = Result<(), serenity::Error>>,
+    F: Future<Output = Result<(), Failure>>,
 {
     let mut wait = backoff.first;
     loop {
@@ -292,11 +329,11 @@ where
                 retry_in_ms = wait.as_millis() as u64,
                 "Discord client stopped; restarting"
             ),
-            Err(e) => match Refusal::of(&e) {
-                // The caller reports it.
-                Some(refusal) => return Err(BotError::Refused(refusal)),
-                None => error!(error = %e, retry_in_ms = wait.as_millis() as u64, "Discord client failed; restarting"),
-            },
+            // The caller reports it.
+            Err(Failure::Refused(refusal)) => return Err(BotError::Refused(refusal)),
+            Err(Failure::Client(e)) => {
+                error!(error = %e, retry_in_ms = wait.as_millis() as u64, "Discord client failed; restarting")
+            }
         }
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
@@ -368,7 +405,7 @@ mod tests {
             let end = script.next();
             async move {
                 match end {
-                    Some(end) => end,
+                    Some(end) => end.map_err(Failure::from),
                     // Past the script the client runs until stopped, as serenity's does.
                     None => {
                         stopped(&mut stop).await;

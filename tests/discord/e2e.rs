@@ -574,19 +574,24 @@ async fn a_refused_token_stops_the_bot_saying_what_to_fix() {
     assert_eq!(gateway_calls, 1, "no second client was started");
 }
 
+/// A fake Discord that closes every IDENTIFY with `close`.
+async fn fake_closing_identify(close: u16) -> FakeDiscord {
+    FakeDiscord::start(FakeConfig {
+        token: TOKEN.to_string(),
+        guild_ids: vec![GUILD],
+        identify_close: Some(close),
+        ..FakeConfig::default()
+    })
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_intents_stop_the_bot_saying_what_to_fix() {
     for (close, refusal, advice) in [
         (4013, Refusal::InvalidIntents, "figures-bot asks only for GUILDS"),
         (4014, Refusal::DisallowedIntents, "in the Developer Portal"),
     ] {
-        let fake = FakeDiscord::start(FakeConfig {
-            token: TOKEN.to_string(),
-            guild_ids: vec![GUILD],
-            identify_close: Some(close),
-            ..FakeConfig::default()
-        })
-        .await;
+        let fake = fake_closing_identify(close).await;
         let error = run_until_it_stops(settings(&fake)).await.expect_err("refused");
         assert!(
             matches!(&error, BotError::Refused(r) if *r == refusal),
@@ -598,9 +603,9 @@ async fn refused_intents_stop_the_bot_saying_what_to_fix() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_binary_exits_1_when_discord_refuses_the_token() {
-    let fake = fake_discord().await;
+/// `figures-bot run` against `fake` with `token` and `RUST_LOG=rust_log`, until it exits by
+/// itself: its exit code and standard error.
+async fn run_binary_until_it_exits(fake: &FakeDiscord, token: &str, rust_log: &str) -> (Option<i32>, String) {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("figures-bot.toml");
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml");
@@ -610,20 +615,52 @@ async fn the_binary_exits_1_when_discord_refuses_the_token() {
         fake.rest_url()
     );
     std::fs::write(&config, text).unwrap();
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_figures-bot"))
+    // Standard error goes to a file, so that a bot that does not exit still shows what it said.
+    let log = dir.path().join("stderr.log");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_figures-bot"))
         .args(["run", "--config"])
         .arg(&config)
-        .env("DISCORD_TOKEN", "MTE.wrong.token-the-fake-refuses")
-        .env("RUST_LOG", "warn")
+        .env("DISCORD_TOKEN", token)
+        .env("RUST_LOG", rust_log)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
         .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(15), child)
-        .await
-        .expect("the bot exits by itself")
+        .spawn()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let status = tokio::time::timeout(Duration::from_secs(15), child.wait()).await;
+    let stderr = std::fs::read_to_string(&log).unwrap();
+    let status = status.unwrap_or_else(|_| panic!("the bot did not exit by itself; it said:\n{stderr}"));
+    (status.unwrap().code(), stderr)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_exits_1_when_discord_refuses_the_token() {
+    let fake = fake_discord().await;
+    let (code, stderr) = run_binary_until_it_exits(&fake, "MTE.wrong.token-the-fake-refuses", "warn").await;
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("check DISCORD_TOKEN or discord.token_file"), "{stderr}");
+}
+
+/// serenity 0.12.5 would reconnect after these forever; the binary notices them in serenity's
+/// logs, even when `RUST_LOG` hides serenity's warnings from the terminal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_exits_1_on_the_closes_serenity_would_retry_forever() {
+    for (close, advice) in [
+        (4010, "figures-bot connects as one shard"),
+        (4011, "remove it from servers it does not need"),
+        (4012, "update figures-bot"),
+    ] {
+        let fake = fake_closing_identify(close).await;
+        let (code, stderr) = run_binary_until_it_exits(&fake, TOKEN, "error").await;
+        assert_eq!(code, Some(1), "{close}: {stderr}");
+        assert!(stderr.contains(&format!("(close {close})")), "{close}: {stderr}");
+        assert!(stderr.contains(advice), "{close}: {stderr}");
+        assert_eq!(
+            fake.identify_attempts(),
+            1,
+            "{close}: stopped after the first refusal, not retried"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -154,6 +154,7 @@ async fn close(sink: &mut WsSink, source: &mut WsSource, code: u16) {
 /// IDENTIFY: a new session, READY then one GUILD_CREATE per guild. `Err(close code)` on a bad token
 /// or when `identify_close` is set.
 fn identify(st: &mut State, conn_id: u64, tx: &mpsc::UnboundedSender<Outgoing>, d: &Value) -> Result<(), u16> {
+    st.identify_attempts += 1;
     if d["token"].as_str() != Some(format!("Bot {}", st.cfg.token).as_str()) {
         return Err(4004);
     }

@@ -289,6 +289,11 @@ impl FakeDiscord {
         self.shared.lock().identifies.len()
     }
 
+    /// IDENTIFYs received, refused ones included.
+    pub fn identify_attempts(&self) -> usize {
+        self.shared.lock().identify_attempts
+    }
+
     pub fn resume_count(&self) -> usize {
         self.shared.lock().resumes
     }

@@ -70,6 +70,8 @@ pub(super) struct State {
     pub(super) violations: Vec<Violation>,
     pub(super) faults: Vec<Fault>,
     pub(super) identifies: Vec<Value>,
+    /// Every IDENTIFY received, refused ones included.
+    pub(super) identify_attempts: usize,
     pub(super) resumes: usize,
     pub(super) heartbeats: usize,
     pub(super) session: Option<Session>,
@@ -90,6 +92,7 @@ impl State {
             violations: Vec::new(),
             faults: Vec::new(),
             identifies: Vec::new(),
+            identify_attempts: 0,
             resumes: 0,
             heartbeats: 0,
             session: None,
