@@ -1058,3 +1058,42 @@ fn short_replies_keep_the_checks() {
     );
     assert!(checks.sections[0].notes[0].starts_with("Contradicts the sum of its stages: 400 + 380 = 780 people"));
 }
+
+/// A stage's note flags an unconfirmed figure in the sentence itself and keeps it out of the gap
+/// unless it is the only thing that opens one; the short reply keeps every distinct figure of a
+/// side (two outlets' own counts), not just the side's first.
+#[test]
+fn a_stages_note_flags_the_unconfirmed_figure_and_its_gap() {
+    let data = ceasefire();
+    let full = ask(&data, stage("6"));
+    assert_eq!(
+        full.sections[0].notes,
+        [
+            "The figures disagree: 643 (unconfirmed) vs 600 vs 596 prisoners, a gap of 4 (47 counting the unconfirmed figure)."
+        ]
+    );
+    let short = figures_bot::answer::short(&data, &full);
+    assert!(short.lead.contains(&full.sections[0].notes[0]), "{:?}", short.lead);
+    let released = short
+        .sections
+        .iter()
+        .find(|s| s.heading == "Prisoners released")
+        .unwrap();
+    let figures: Vec<&str> = released.entries.iter().map(|e| e.what.as_str()).collect();
+    assert_eq!(figures, ["643 prisoners", "600 prisoners", "596 prisoners"]);
+
+    // When the outlets agree, only the unconfirmed figure opens a gap, and the note says so.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/invented-ceasefire-exchanges.toml"),
+    )
+    .unwrap()
+    .replace(
+        "claimants = [\"herald-own\"]\nsaid = 2032-02-23\nvalue = 596",
+        "claimants = [\"herald-own\"]\nsaid = 2032-02-23\nvalue = 600",
+    );
+    let agreeing = Dataset::from_bytes(text.as_bytes(), Path::new("ceasefire.toml")).unwrap();
+    assert_eq!(
+        ask(&agreeing, stage("6")).sections[0].notes,
+        ["The figures disagree: 643 (unconfirmed) vs 600 prisoners, a gap of 43 counting the unconfirmed figure."]
+    );
+}

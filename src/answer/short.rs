@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::{CitationRef, Entry, Reply, Section};
 use crate::dataset::Dataset;
+use crate::figure::Figure;
 
 /// Sources per figure in the short form.
 const SOURCES: usize = 2;
@@ -103,19 +104,27 @@ fn index_line(heading: &str) -> String {
 /// The first standing figure of each side (by the side tags of the full answer); entries
 /// without tags (a discrepancy's positions) each count as their own.
 fn one_per_side<'a>(data: &Dataset, entries: &'a [Arc<Entry>]) -> Vec<&'a Entry> {
-    let mut seen: Vec<usize> = Vec::new();
+    let mut seen: Vec<(usize, Option<Figure>)> = Vec::new();
     let mut out = Vec::new();
     for entry in entries {
         if entry.status.as_deref().is_some_and(|s| s != "unconfirmed") {
             continue;
         }
-        let sides: Vec<usize> = (0..data.sides.len())
+        // A side's second figure is news (two outlets' own counts, a ministry against its
+        // minister): only a repeat of the same figure is left out.
+        let figure = entry
+            .claim_id
+            .as_deref()
+            .and_then(|id| data.claim_index(id))
+            .map(|i| data.claims[i].figure);
+        let keys: Vec<(usize, Option<Figure>)> = (0..data.sides.len())
             .filter(|&s| entry.who.contains(&format!(" ({})", data.sides[s].id)))
+            .map(|s| (s, figure))
             .collect();
-        if !sides.is_empty() && sides.iter().all(|s| seen.contains(s)) {
+        if !keys.is_empty() && keys.iter().all(|k| seen.contains(k)) {
             continue;
         }
-        seen.extend(sides);
+        seen.extend(keys);
         out.push(&**entry);
         if out.len() == ENTRIES {
             break;

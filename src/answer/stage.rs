@@ -81,30 +81,51 @@ pub(super) fn capitalise_label(label: &str) -> String {
     super::capitalise(label)
 }
 
-/// "The figures disagree: 1,245 vs 1,248 bodies, a gap of 3." The gap is between the exact
-/// figures; without two of them the note names the figures only.
+/// "The figures disagree: 1,245 vs 1,248 bodies, a gap of 3." An unconfirmed figure is flagged
+/// in the note itself. The gap is between exact, confirmed figures; one that only an
+/// unconfirmed figure opens says so.
 fn disagreement_note(standing: &[&Claim], unit: &str) -> String {
-    let mut figures: Vec<crate::figure::Figure> = Vec::new();
+    use crate::figure::{Figure, Number};
+    // Each distinct figure, and whether anyone gave it without the unconfirmed flag.
+    let mut figures: Vec<(Figure, bool)> = Vec::new();
     for c in standing {
-        if !figures.contains(&c.figure) {
-            figures.push(c.figure);
+        let confirmed = c.status == crate::dataset::Status::Current;
+        match figures.iter_mut().find(|(f, _)| *f == c.figure) {
+            Some((_, any_confirmed)) => *any_confirmed |= confirmed,
+            None => figures.push((c.figure, confirmed)),
         }
     }
-    let shown: Vec<String> = figures.iter().map(ToString::to_string).collect();
+    let shown: Vec<String> = figures
+        .iter()
+        .map(|(f, confirmed)| {
+            if *confirmed {
+                f.to_string()
+            } else {
+                format!("{f} (unconfirmed)")
+            }
+        })
+        .collect();
     let unit = if unit == "%" {
         "%".to_string()
     } else {
         format!(" {unit}")
     };
-    let mut note = format!("The figures disagree: {}{unit}", shown.join(" vs "));
-    let exact: Vec<crate::figure::Number> = figures.iter().filter(|f| f.is_exact()).map(|f| f.value).collect();
-    if let (Some(low), Some(high)) = (
-        exact.iter().min_by_key(|n| n.micros()),
-        exact.iter().max_by_key(|n| n.micros()),
-    ) && high.micros() > low.micros()
-    {
-        note.push_str(&format!(", a gap of {}", *high - *low));
-    }
-    note.push('.');
-    note
+    let spread = |confirmed_only: bool| -> Option<Number> {
+        let exact = figures
+            .iter()
+            .filter(|(f, confirmed)| f.is_exact() && (*confirmed || !confirmed_only))
+            .map(|(f, _)| f.value);
+        let low = exact.clone().min_by_key(|n| n.micros())?;
+        let high = exact.max_by_key(|n| n.micros())?;
+        (high.micros() > low.micros()).then(|| high - low)
+    };
+    let gap = match (spread(true), spread(false)) {
+        (Some(confirmed), Some(all)) if all.micros() > confirmed.micros() => {
+            format!(", a gap of {confirmed} ({all} counting the unconfirmed figure)")
+        }
+        (Some(confirmed), _) => format!(", a gap of {confirmed}"),
+        (None, Some(all)) => format!(", a gap of {all} counting the unconfirmed figure"),
+        (None, None) => String::new(),
+    };
+    format!("The figures disagree: {}{unit}{gap}.", shown.join(" vs "))
 }
