@@ -111,12 +111,16 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
             full,
             question,
         } => ask(&data, story.as_deref(), (format, style, full), question, out, err),
-        Command::Run { config } => run_bot(config, err),
+        Command::Run { config } => {
+            crate::live::use_one_malloc_arena();
+            run_bot(config, err)
+        }
         Command::Watch {
             data,
             debounce_ms,
             poll_interval_s,
         } => {
+            crate::live::use_one_malloc_arena();
             init_logging(false);
             let config = WatchConfig {
                 debounce: Duration::from_millis(debounce_ms),

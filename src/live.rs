@@ -633,6 +633,19 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// Makes every thread allocate from one glibc arena. A reload parses on a blocking thread while
+/// the old version was built on another; with an arena per thread, each keeps its own peak, and
+/// reloading the 10,000-claim stress file peaked at 174 MB instead of 135 MB. The bot's threads
+/// allocate little besides, so the shared lock costs nothing users notice. Call it before the
+/// runtime starts its threads.
+pub fn use_one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes a setting of the allocator; no memory is touched.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 /// Gives the memory a parse and the old version freed back to the system. glibc keeps freed
 /// heap pages, and its per-thread arenas (parses run on blocking threads) keep the peak of
 /// every reload resident for the life of the bot.
