@@ -1097,3 +1097,30 @@ fn a_stages_note_flags_the_unconfirmed_figure_and_its_gap() {
         ["The figures disagree: 643 (unconfirmed) vs 600 prisoners, a gap of 43 counting the unconfirmed figure."]
     );
 }
+
+/// The short total shows each side's figure, leaves out a party's rounding (Putin's 6,000 beside
+/// Moscow's 6,060), and names the sections the cut left out instead of hiding them.
+#[test]
+fn the_short_total_is_fair_to_both_sides_and_names_what_it_leaves_out() {
+    let data = bundled();
+    let short = figures_bot::answer::short(&data, &ask(&data, total(None, None)));
+    let shown: Vec<(&str, Vec<&str>)> = short
+        .sections
+        .iter()
+        .map(|s| (s.heading.as_str(), s.entries.iter().map(|e| e.what.as_str()).collect()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("Ukraine — bodies handed to Ukraine", vec!["6,057 bodies"]),
+            ("Russia — bodies handed to Ukraine", vec!["6,060 bodies"]),
+        ]
+    );
+    assert!(
+        short.lead.contains(
+            &"Left out here (More or --full): News outlets (their own figures) — bodies handed to Ukraine.".to_string()
+        ),
+        "{:?}",
+        short.lead
+    );
+}

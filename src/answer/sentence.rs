@@ -152,7 +152,7 @@ fn same_side(data: &Dataset, clause: &Clause, claim: &Claim) -> bool {
 
 /// 6,000 beside 6,060 from the same side: a rounding of a more precise figure.
 /// (In millionths, so decimals compare too: 7.8 beside 7.81.)
-fn is_rounding(figure: Figure, exact: &[&Claim]) -> bool {
+pub(super) fn is_rounding(figure: Figure, exact: &[&Claim]) -> bool {
     let value = figure.value.micros();
     let zeros = trailing_zeros(value);
     let step = 10_i128.pow(zeros);

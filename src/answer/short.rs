@@ -5,8 +5,7 @@
 use std::sync::Arc;
 
 use super::{CitationRef, Entry, Reply, Section};
-use crate::dataset::Dataset;
-use crate::figure::Figure;
+use crate::dataset::{Claim, Dataset};
 
 /// Sources per figure in the short form.
 const SOURCES: usize = 2;
@@ -61,6 +60,16 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
     while reply.sections.len() > 1 && size(&reply) > BUDGET {
         reply.sections.pop();
     }
+    // A side's section never goes unnoticed: the lead names what the cut left out.
+    if reply.sections.len() < full.sections.len() && full.sections.len() <= INDEXED_FROM {
+        let left_out: Vec<&str> = full.sections[reply.sections.len()..]
+            .iter()
+            .map(|s| s.heading.as_str())
+            .collect();
+        reply
+            .lead
+            .push(format!("Left out here (More or --full): {}.", left_out.join("; ")));
+    }
     // A list that lost items (every discrepancy, every check) opens with an index of all of
     // them, one line each, so that nothing is hidden by the cut.
     if reply.sections.len() < full.sections.len() && full.sections.len() > INDEXED_FROM {
@@ -102,35 +111,52 @@ fn index_line(heading: &str) -> String {
 }
 
 /// The first standing figure of each side (by the side tags of the full answer); entries
-/// without tags (a discrepancy's positions) each count as their own.
+/// without tags (a discrepancy's positions) each count as their own. A side's later figure is
+/// kept only when it contradicts what the side already shows for the same stage or period (two
+/// outlets' own counts, 600 and 596): that is news. A bound, a party's rounding (Putin's 6,000
+/// beside 6,060) or another period is not.
 fn one_per_side<'a>(data: &Dataset, entries: &'a [Arc<Entry>]) -> Vec<&'a Entry> {
-    let mut seen: Vec<(usize, Option<Figure>)> = Vec::new();
+    let mut shown: Vec<(usize, Option<&Claim>)> = Vec::new();
     let mut out = Vec::new();
     for entry in entries {
         if entry.status.as_deref().is_some_and(|s| s != "unconfirmed") {
             continue;
         }
-        // A side's second figure is news (two outlets' own counts, a ministry against its
-        // minister): only a repeat of the same figure is left out.
-        let figure = entry
+        let claim = entry
             .claim_id
             .as_deref()
             .and_then(|id| data.claim_index(id))
-            .map(|i| data.claims[i].figure);
-        let keys: Vec<(usize, Option<Figure>)> = (0..data.sides.len())
+            .map(|i| &data.claims[i]);
+        let sides: Vec<usize> = (0..data.sides.len())
             .filter(|&s| entry.who.contains(&format!(" ({})", data.sides[s].id)))
-            .map(|s| (s, figure))
             .collect();
-        if !keys.is_empty() && keys.iter().all(|k| seen.contains(k)) {
+        let adds_news = |side: usize| {
+            let theirs: Vec<Option<&Claim>> = shown.iter().filter(|(s, _)| *s == side).map(|(_, c)| *c).collect();
+            match claim {
+                _ if theirs.is_empty() => true,
+                Some(claim) => {
+                    let theirs: Vec<&Claim> = theirs.into_iter().flatten().collect();
+                    theirs.iter().all(|c| contradicts(claim, c))
+                        && (data.sides[side].is_outlet || !super::sentence::is_rounding(claim.figure, &theirs))
+                }
+                None => false,
+            }
+        };
+        if !sides.is_empty() && !sides.iter().any(|&s| adds_news(s)) {
             continue;
         }
-        seen.extend(keys);
+        shown.extend(sides.iter().map(|&s| (s, claim)));
         out.push(&**entry);
         if out.len() == ENTRIES {
             break;
         }
     }
     out
+}
+
+/// Two figures for the same stage or period that cannot both be right.
+fn contradicts(a: &Claim, b: &Claim) -> bool {
+    a.quantity == b.quantity && a.scope == b.scope && !a.figure.compatible_with(&b.figure)
 }
 
 fn size(reply: &Reply) -> usize {
