@@ -555,7 +555,7 @@ fn totals_that_do_not_add_up(data: &Dataset, found: &mut Vec<Discrepancy>) {
                 scope_label(data, claim.scope),
                 data.claimant_names(&claim.claimants),
                 claim.figure.with_unit(unit),
-                super::checks::one_line(data, check),
+                crate::analysis::wording::one_line(data, check),
                 data.quantities[claim.quantity].label
             ),
             details: super::checks::term_lines(data, check),
@@ -599,7 +599,7 @@ fn dating_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
                 "{}: dated {} in the data, differently by {}",
                 stage.name,
                 stage.when,
-                super::source::counted(off.len(), "claim", "claims")
+                crate::analysis::wording::counted(off.len(), "claim", "claims")
             ),
             details: Vec::new(),
             difference: None,
@@ -857,7 +857,7 @@ pub fn answer(data: &Dataset, quantity_name: Option<&str>, stage_name: Option<&s
     } else {
         format!(
             "{}, most important first.",
-            super::source::counted(selected.len(), "disagreement", "disagreements")
+            crate::analysis::wording::counted(selected.len(), "disagreement", "disagreements")
         )
     }];
     Ok(Reply {

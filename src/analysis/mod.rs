@@ -19,6 +19,8 @@
 //! * **Verdicts.** Intervals decide: `matches` (exact and equal), `consistent` (they overlap),
 //!   `contradicts` (they cannot both be right), `unchecked` (with what is missing).
 
+pub mod wording;
+
 use std::collections::HashMap;
 
 use crate::dataset::{Claim, Dataset, Scope, Status};
