@@ -71,7 +71,7 @@ pub struct Discrepancy {
     /// [`super::Analysis::checks`]).
     pub check: Option<usize>,
     /// Editorial notes (indices into `Dataset::editorial_notes`) that hold for it.
-    pub notes: Vec<usize>,
+    pub editorial_notes: Vec<usize>,
     /// Stage disagreements that wholly explain this total's gap, shown inside it, not apart.
     pub folded: Vec<Discrepancy>,
 }
@@ -285,7 +285,7 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
                 .collect(),
             gap,
             check: None,
-            notes: Vec::new(),
+            editorial_notes: Vec::new(),
             folded: Vec::new(),
         });
     }
@@ -524,7 +524,7 @@ fn totals_that_do_not_add_up(data: &Dataset, found: &mut Vec<Discrepancy>) {
             }],
             gap: None,
             check: Some(index),
-            notes: Vec::new(),
+            editorial_notes: Vec::new(),
             folded: Vec::new(),
         });
     }
@@ -561,7 +561,7 @@ fn dating_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             claims: off,
             gap: None,
             check: None,
-            notes: Vec::new(),
+            editorial_notes: Vec::new(),
             folded: Vec::new(),
         });
     }
@@ -623,7 +623,7 @@ fn characterisation_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
                 .collect(),
             gap: None,
             check: None,
-            notes: Vec::new(),
+            editorial_notes: Vec::new(),
             folded: Vec::new(),
         });
     }
@@ -658,7 +658,7 @@ fn attach_editorial_notes(data: &Dataset, found: &mut [Discrepancy]) {
             None => (0..found.len()).filter(|&k| eligible(&found[k])).collect(),
         };
         for k in targets {
-            found[k].notes.push(n);
+            found[k].editorial_notes.push(n);
         }
     }
 }

@@ -12,7 +12,6 @@ use crate::analysis::wording::counted;
 use crate::analysis::{analysis, piece_name};
 use crate::dataset::{Claim, Dataset, Scope, join_and};
 use crate::error::LookupError;
-use crate::figure::Number;
 
 pub use crate::analysis::DiscrepancyKind;
 
@@ -76,27 +75,28 @@ pub(super) fn quantity_or_stage(data: &Dataset, words: &[String]) -> Result<(Opt
     }
 }
 
-/// One discrepancy as answers show it (found by [`crate::analysis::discrepancies`]).
+/// One discrepancy as answers show it: what [`crate::analysis`] found, read through (`kind`,
+/// `headline`, `claims`, `difference`…), with its words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Discrepancy {
-    pub kind: DiscrepancyKind,
-    pub quantity: Option<usize>,
-    pub scope: Option<Scope>,
-    pub topic: Option<usize>,
-    /// "Stage 5 (final): 1,245 vs 1,248 bodies handed to Ukraine".
-    pub headline: String,
+    found: crate::analysis::Discrepancy,
     /// Who said what, and where the gap comes from.
     pub details: Vec<String>,
-    /// Largest minus smallest, when the figures are exact.
-    pub difference: Option<Number>,
-    /// Claim indices involved (characterisation indices for `Characterisation`).
-    pub claims: Vec<usize>,
     /// Editorial notes attached by the data's editors.
     pub notes: Vec<String>,
     /// Each position in the disagreement: who says what, with sources.
     pub positions: Vec<Arc<Entry>>,
     /// Sources of the editorial notes.
     pub note_citations: Vec<CitationRef>,
+}
+
+/// The found discrepancy's fields are read through, not declared twice.
+impl std::ops::Deref for Discrepancy {
+    type Target = crate::analysis::Discrepancy;
+
+    fn deref(&self) -> &Self::Target {
+        &self.found
+    }
 }
 
 /// Every discrepancy in the dataset, most important first, as answers show it. Written once per
@@ -125,7 +125,7 @@ fn render(data: &Dataset, d: &crate::analysis::Discrepancy) -> Discrepancy {
     let mut positions: Vec<Arc<Entry>> = d.positions.iter().map(|p| position(data, p)).collect();
     let mut notes = Vec::new();
     let mut note_citations = Vec::new();
-    for &n in &d.notes {
+    for &n in &d.editorial_notes {
         let note = &data.editorial_notes[n];
         if let Some(c) = &note.citation {
             note_citations.push(citation_ref(data, c));
@@ -145,7 +145,7 @@ fn render(data: &Dataset, d: &crate::analysis::Discrepancy) -> Discrepancy {
             entry
         }));
         let new: Vec<String> = stage
-            .notes
+            .editorial_notes
             .iter()
             .map(|&n| note_text(data, n))
             .filter(|text| !notes.contains(text))
@@ -153,14 +153,8 @@ fn render(data: &Dataset, d: &crate::analysis::Discrepancy) -> Discrepancy {
         notes.extend(new);
     }
     Discrepancy {
-        kind: d.kind,
-        quantity: d.quantity,
-        scope: d.scope,
-        topic: d.topic,
-        headline: d.headline.clone(),
+        found: d.clone(),
         details,
-        difference: d.difference,
-        claims: d.claims.clone(),
         notes,
         positions,
         note_citations,
@@ -324,13 +318,10 @@ pub fn selected<'a>(
 ) -> Result<Vec<&'a Discrepancy>, LookupError> {
     let quantity = quantity.map(|q| data.find_quantity(q)).transpose()?;
     let stage = stage.map(|s| data.find_stage(s)).transpose()?;
-    // The found and the written discrepancies are in the same order.
-    Ok(crate::analysis::discrepancies(data)
+    Ok(discrepancies(data)
         .iter()
-        .zip(discrepancies(data))
-        .filter(|(d, _)| quantity.is_none_or(|q| d.quantity == Some(q)))
-        .filter(|(d, _)| stage.is_none_or(|s| d.concerns_stage(s)))
-        .map(|(_, written)| written)
+        .filter(|d| quantity.is_none_or(|q| d.quantity == Some(q)))
+        .filter(|d| stage.is_none_or(|s| d.concerns_stage(s)))
         .collect())
 }
 
