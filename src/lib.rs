@@ -32,7 +32,7 @@
 //!   discrepancies it finds); they add nothing up.
 //! * [`library`]: several stories loaded at once.
 //! * [`diff`]: what changed in meaning between two versions of a story (computed only), comparing
-//!   [`analysis`]'s discrepancies, never [`answer`]'s.
+//!   [`analysis`]'s discrepancies, never [`answer`](mod@answer)'s.
 //! * [`live`]: the stories being served, reloaded atomically when a file changes.
 //! * [`notice`]: what the desk is told about a reload, as text within Discord's limits: how
 //!   each change reads, the most important consequence first.
