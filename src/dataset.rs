@@ -50,7 +50,9 @@ pub struct Derived {
     /// Whether a claim is in its latest figure's series (see [`Dataset::series`]).
     in_series: Vec<bool>,
     /// Computed on first use: every discrepancy, most important first.
-    pub(crate) discrepancies: OnceLock<Vec<crate::answer::Discrepancy>>,
+    pub(crate) discrepancies: OnceLock<Vec<crate::analysis::Discrepancy>>,
+    /// Computed on first use: each discrepancy as answers show it, in the order of `discrepancies`.
+    pub(crate) rendered_discrepancies: OnceLock<Vec<crate::answer::Discrepancy>>,
     /// Computed on first use: each side's standing figures per (quantity, side, stage), best first.
     pub(crate) side_stage_figures: OnceLock<HashMap<(usize, usize, usize), Vec<usize>>>,
     /// Computed on first use: each claim's reply entry, without and with its scope.

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::answer::{Discrepancy, DiscrepancyKind, discrepancies};
+use crate::analysis::{Discrepancy, DiscrepancyKind, discrepancies};
 use crate::dataset::{Characterisation, Citation, Claim, Dataset, Scope, Status};
 use crate::date::DateSpan;
 

@@ -17,17 +17,22 @@
 //! * [`dataset`]: a loaded, valid story, with every reference resolved.
 //! * [`figure`] and [`date`]: stated numbers with their qualifiers ("more than 6,000") and the
 //!   arithmetic that carries them through sums; dates as newsroom copy writes them.
-//! * [`analysis`]: the story's arithmetic: which figure stands for each stage, period or part in
-//!   a sum, the checks of every stated total (stages, earlier counts, breakdowns), and verdicts.
+//! * [`analysis`]: the story's arithmetic, cached with each version: which figure stands for each
+//!   stage, period or part in a sum, the checks of every stated total (stages, earlier counts,
+//!   breakdowns), and verdicts; and [`analysis::discrepancy`], which claims conflict, of what
+//!   kind, by how much, and where a totals gap comes from, as plain data with a plain-text
+//!   headline ([`analysis::wording`]). It imports nothing above it.
 //! * [`lookup`] and [`suggest`]: finding a stage, quantity or claimant from what a user typed,
 //!   with "did you mean" and autocomplete ranking.
 //! * [`answer`]: one module per question (`total`, `stage`, `discrepancy`, `checks`, `source`,
 //!   `timeline`, `about`), each owning how it is asked (its `ask` arguments, a clap subcommand, and a
 //!   plain-data [`answer::Question`] with its Discord options) and its renderer-neutral
 //!   [`answer::Reply`]. [`answer::QUESTIONS`] and [`answer::Ask`] list them; [`answer::json`]
-//!   gives the same answers as JSON. Answers render [`analysis`]; they add nothing up.
+//!   gives the same answers as JSON. Answers render [`analysis`] (`discrepancy` renders the
+//!   discrepancies it finds); they add nothing up.
 //! * [`library`]: several stories loaded at once.
-//! * [`diff`]: what changed in meaning between two versions of a story (computed only).
+//! * [`diff`]: what changed in meaning between two versions of a story (computed only), comparing
+//!   [`analysis`]'s discrepancies, never [`answer`](mod@answer)'s.
 //! * [`live`]: the stories being served, reloaded atomically when a file changes.
 //! * [`notice`]: what the desk is told about a reload, as text within Discord's limits: how
 //!   each change reads, the most important consequence first.

@@ -15,13 +15,14 @@ mod stage;
 mod timeline;
 mod total;
 
-pub use checks::one_line as checks_line;
+pub use crate::analysis::wording::one_line as checks_line;
 pub use discrepancy::{Discrepancy, DiscrepancyKind, discrepancies};
 pub use json::json;
 pub use short::short;
 
 use std::sync::Arc;
 
+use crate::analysis::wording::capitalise;
 use crate::dataset::{Citation, Claim, Dataset, Scope, Status};
 use crate::date::Date;
 use crate::error::LookupError;
@@ -446,14 +447,6 @@ fn span_phrase(from: Date, to: Date) -> String {
 }
 
 use sentence::attributed_sentence;
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
 
 /// Standing claims first, then by the order their sides and claimants appear in the file.
 fn sort_claims(data: &Dataset, claims: &mut [&Claim]) {

@@ -6,6 +6,7 @@ use super::{
     Entry, Names, OptionSpec, Query, Question, Reply, Section, citation_refs, folded_into_series, footer, series_entry,
     status_text,
 };
+use crate::analysis::wording::counted;
 use crate::dataset::Dataset;
 use crate::error::LookupError;
 
@@ -104,11 +105,6 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
         sentence: None,
         footer: footer(data),
     })
-}
-
-/// "1 figure", "3 figures".
-pub(super) fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Who spoke for one side: its claimants by name, the most-cited first.

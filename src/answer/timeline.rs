@@ -75,7 +75,7 @@ pub fn answer(data: &Dataset) -> Reply {
         title: format!("Timeline — {}", data.story.title),
         lead: vec![format!(
             "{} in order.",
-            super::source::counted(data.stages.len(), "stage", "stages")
+            crate::analysis::wording::counted(data.stages.len(), "stage", "stages")
         )],
         sections: vec![Section {
             heading: "Stages".to_string(),

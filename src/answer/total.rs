@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::stage::capitalise_label;
 use super::{Reply, Section, attributed_sentence, claim_entry, folded_into_series, footer, series_entry, sort_claims};
 use crate::analysis::analysis;
+use crate::analysis::wording::one_line;
 use crate::dataset::{Claim, Dataset, Scope};
 use crate::error::LookupError;
 
@@ -195,7 +196,7 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
                     .checks
                     .iter()
                     .filter(|c| c.stated == index)
-                    .map(|c| super::checks::one_line(data, c))
+                    .map(|c| one_line(data, c))
                     .collect();
                 if !lines.is_empty() {
                     // A copy of the shared entry, with this reply's checks.

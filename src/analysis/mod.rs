@@ -1,6 +1,7 @@
 //! The story's arithmetic, in one place: which figure stands for each stage, period or part in a
-//! sum, the sums that check each stated total, and their verdicts. Answers render it; nothing else
-//! adds figures up.
+//! sum, the sums that check each stated total, and their verdicts; [`discrepancy`] finds the
+//! disagreements. Answers render it and `diff` compares it; nothing else adds figures up, and
+//! nothing here knows of either.
 //!
 //! * **Tiling.** The stages are the complete list of events inside the story's period; outside
 //!   it only stated cumulative figures count. A total for a period is checked against every way
@@ -18,6 +19,11 @@
 //!   the sum a lower bound.
 //! * **Verdicts.** Intervals decide: `matches` (exact and equal), `consistent` (they overlap),
 //!   `contradicts` (they cannot both be right), `unchecked` (with what is missing).
+
+pub mod discrepancy;
+pub mod wording;
+
+pub use discrepancy::{Discrepancy, DiscrepancyKind, discrepancies};
 
 use std::collections::HashMap;
 
