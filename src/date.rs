@@ -32,6 +32,24 @@ impl Date {
         valid.then_some(Date { year, month, day })
     }
 
+    /// Today's date (UTC), for the tense: statements before today are "said".
+    pub fn today() -> Date {
+        let days = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() / 86_400) as i64;
+        // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Date::new(year, month, day).unwrap_or(Date { year, month: 1, day: 1 })
+    }
+
     pub fn month_name(self) -> &'static str {
         MONTHS[usize::from(self.month - 1)]
     }
@@ -164,6 +182,12 @@ impl fmt::Display for DateSpan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn today_is_a_real_date() {
+        let today = Date::today();
+        assert!(today.year >= 2026 && Date::new(today.year, today.month, today.day).is_some());
+    }
 
     fn d(y: u16, m: u8, day: u8) -> Date {
         Date::new(y, m, day).unwrap()

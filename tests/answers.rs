@@ -245,14 +245,14 @@ fn russian_bodies_received_add_up_to_78_and_the_other_counts_disagree() {
     let found = discrepancies(&data);
     let june = found
         .iter()
-        .find(|d| d.headline.starts_with("Total, 11–16 June 2025: 78 vs"))
+        .find(|d| d.found.headline.starts_with("Total, 11–16 June 2025: 78 vs"))
         .expect("78/79/57 discrepancy");
     assert_eq!(
-        june.headline,
+        june.found.headline,
         "Total, 11–16 June 2025: 78 vs 57 vs 79 vs fewer than 100 bodies — Russian bodies handed to Russia"
     );
-    assert_eq!(june.kind, DiscrepancyKind::WithinSide);
-    assert_eq!(june.difference, Some(22.into()));
+    assert_eq!(june.found.kind, DiscrepancyKind::WithinSide);
+    assert_eq!(june.found.difference, Some(22.into()));
 }
 
 #[test]
@@ -275,15 +275,15 @@ fn discrepancies_are_computed_and_ranked() {
     let data = bundled();
     let found = discrepancies(&data);
     // Most important first: the parties' totals, with the gap located, then the final stage.
-    assert_eq!(found[0].kind, DiscrepancyKind::BetweenParties);
+    assert_eq!(found[0].found.kind, DiscrepancyKind::BetweenParties);
     assert!(
-        found[0].headline.starts_with("Total, 11–16 June 2025:"),
+        found[0].found.headline.starts_with("Total, 11–16 June 2025:"),
         "{}",
-        found[0].headline
+        found[0].found.headline
     );
-    assert!(found[0].headline.contains("6,057") && found[0].headline.contains("6,060"));
+    assert!(found[0].found.headline.contains("6,057") && found[0].found.headline.contains("6,060"));
     assert_eq!(
-        found[0].difference,
+        found[0].found.difference,
         Some(3.into()),
         "between the parties' exact figures, not Putin's rounded 6,000"
     );
@@ -295,7 +295,7 @@ fn discrepancies_are_computed_and_ranked() {
     );
     assert!(found[0].notes.iter().any(|n| n.contains("no immediate explanation")));
     // Stage 5's 3 bodies are the totals' 3: shown once, inside the totals item.
-    assert!(!found.iter().any(|d| d.headline.starts_with("Stage 5 (final)")));
+    assert!(!found.iter().any(|d| d.found.headline.starts_with("Stage 5 (final)")));
     let inside: Vec<String> = found[0]
         .positions
         .iter()
@@ -308,36 +308,38 @@ fn discrepancies_are_computed_and_ranked() {
 
     let nature = found
         .iter()
-        .find(|d| d.kind == DiscrepancyKind::Characterisation)
+        .find(|d| d.found.kind == DiscrepancyKind::Characterisation)
         .unwrap();
     assert!(
         nature
+            .found
             .headline
             .starts_with("Was the June deal a mutual exchange or a unilateral Russian handover?")
     );
     assert!(
         nature
+            .found
             .headline
             .contains("Rustem Umerov and Volodymyr Zelensky: Mutual exchange"),
         "{}",
-        nature.headline
+        nature.found.headline
     );
     assert!(
-        nature.headline.contains("; Vladimir Medinsky") && nature.headline.contains(": Unilateral"),
+        nature.found.headline.contains("; Vladimir Medinsky") && nature.found.headline.contains(": Unilateral"),
         "{}",
-        nature.headline
+        nature.found.headline
     );
 
     // An outlet's slip is found too, and ranked below the parties' disagreements.
     let stage3 = found
         .iter()
-        .position(|d| d.headline.starts_with("Stage 3 (14 June 2025): 1,200 vs 1,220"))
+        .position(|d| d.found.headline.starts_with("Stage 3 (14 June 2025): 1,200 vs 1,220"))
         .unwrap();
-    assert_eq!(found[stage3].kind, DiscrepancyKind::OutletFigure);
+    assert_eq!(found[stage3].found.kind, DiscrepancyKind::OutletFigure);
     assert!(stage3 > 1);
     // A running total that no stage figures add up to.
-    assert!(found.iter().any(|d| d.headline
-        == "Total, 11–14 June 2025: IANS (background paragraph) says 3,600 bodies, which contradicts the sum of its \
+    assert!(found.iter().any(|d| d.found.headline
+        == "Total, 11–14 June 2025: IANS (background paragraph) said 3,600 bodies, which contradicts the sum of its \
             stages: (1,212 per Ukraine's Coordination Headquarters for the Treatment of Prisoners of War or more than \
             1,212 per Voennoe Delo (own wording)) + 1,200 + (1,200 per Ukraine's Coordination Headquarters for the \
             Treatment of Prisoners of War or 1,220 per time-news.net (update line; no source named)) = at least 3,612 \
@@ -348,7 +350,7 @@ fn discrepancies_are_computed_and_ranked() {
         assert!(
             !found
                 .iter()
-                .any(|d| d.headline.contains(wrong) && d.kind == DiscrepancyKind::OutletFigure),
+                .any(|d| d.found.headline.contains(wrong) && d.found.kind == DiscrepancyKind::OutletFigure),
             "{wrong}"
         );
     }
@@ -409,7 +411,7 @@ fn the_invented_story_gets_the_same_treatment() {
          2031) (350 vs 380); the rest is not explained by stage figures."
     );
     let found = discrepancies(&data);
-    let kinds: Vec<DiscrepancyKind> = found.iter().map(|d| d.kind).collect();
+    let kinds: Vec<DiscrepancyKind> = found.iter().map(|d| d.found.kind).collect();
     assert_eq!(
         kinds,
         [
@@ -422,10 +424,10 @@ fn the_invented_story_gets_the_same_treatment() {
         ]
     );
     assert_eq!(
-        found[1].headline,
+        found[1].found.headline,
         "Day 2 (11 March 2031): 350 vs 380 people — evacuees ferried to the mainland"
     );
-    assert_eq!(found[2].headline, "Overall: about 12 vs 20–25 boats — boats used");
+    assert_eq!(found[2].found.headline, "Overall: about 12 vs 20–25 boats — boats used");
     assert_eq!(found[5].positions[0].what, "dates it 12 March 2031");
     assert_eq!(
         found[0].notes,
@@ -570,7 +572,10 @@ fn a_running_total_is_one_series() {
 fn updates_in_discrepancies() {
     let data = quake();
     let found = discrepancies(&data);
-    let headlines: Vec<(&str, DiscrepancyKind)> = found.iter().map(|d| (d.headline.as_str(), d.kind)).collect();
+    let headlines: Vec<(&str, DiscrepancyKind)> = found
+        .iter()
+        .map(|d| (d.found.headline.as_str(), d.found.kind))
+        .collect();
     assert_eq!(
         headlines,
         [
@@ -608,11 +613,11 @@ fn updates_in_discrepancies() {
     // No discrepancy sets a figure against its own later update, or uses the correction.
     let typo = data.claim_index("QT-F004").unwrap();
     for d in found {
-        assert!(!d.claims.contains(&typo), "{}", d.headline);
-        for &i in &d.claims {
+        assert!(!d.found.claims.contains(&typo), "{}", d.found.headline);
+        for &i in &d.found.claims {
             let later = data.series(&data.claims[i]);
             let own: Vec<usize> = later.iter().map(|c| data.index_of(c)).filter(|&j| j != i).collect();
-            assert!(d.claims.iter().all(|c| !own.contains(c)), "{}", d.headline);
+            assert!(d.found.claims.iter().all(|c| !own.contains(c)), "{}", d.found.headline);
         }
     }
 }
@@ -746,7 +751,7 @@ fn decimals_as_written() {
     assert_eq!(claim(&data, "QT-F050").figure.to_string(), "7.8");
     assert_eq!(claim(&data, "QT-F055").figure.to_string(), "6.72");
     let found = discrepancies(&data);
-    let difference = |i: usize| found[i].difference.map(|d| d.to_string());
+    let difference = |i: usize| found[i].found.difference.map(|d| d.to_string());
     assert_eq!(difference(1).as_deref(), Some("0.1"));
     assert_eq!(difference(2).as_deref(), Some("6.2"));
     assert_eq!(difference(4).as_deref(), Some("0.02"));
@@ -936,7 +941,7 @@ fn mentioned(data: &Dataset, c: usize, clause: &str) -> bool {
 fn discrepancies_in_order_of_news_value() {
     let data = bundled();
     let found = discrepancies(&data);
-    let kinds: Vec<DiscrepancyKind> = found.iter().map(|d| d.kind).collect();
+    let kinds: Vec<DiscrepancyKind> = found.iter().map(|d| d.found.kind).collect();
     let mut sorted = kinds.clone();
     sorted.sort();
     assert_eq!(kinds, sorted);
@@ -951,7 +956,7 @@ fn discrepancies_in_order_of_news_value() {
     assert!(order.windows(2).all(|w| w[0] < w[1]));
     // The headline opens with exact figures, not a lower bound that conflicts with nothing.
     assert_eq!(
-        found[0].headline,
+        found[0].found.headline,
         "Total, 11–16 June 2025: 6,057 vs 6,060 vs 6,000 vs more than 6,000 bodies — bodies handed to Ukraine"
     );
     // Two versions of one Medinsky post, and two renderings of one Lavrov remark: precision.
@@ -959,20 +964,23 @@ fn discrepancies_in_order_of_news_value() {
         "Handover of 19 December 2025 (19 December 2025): 1,003 vs 1,000 bodies",
         "Total, 11 June – 11 December 2025: 11,000 vs more than 11,000 bodies",
     ] {
-        let d = found.iter().find(|d| d.headline.starts_with(headline)).expect(headline);
-        assert_eq!(d.kind, DiscrepancyKind::Precision, "{headline}");
+        let d = found
+            .iter()
+            .find(|d| d.found.headline.starts_with(headline))
+            .expect(headline);
+        assert_eq!(d.found.kind, DiscrepancyKind::Precision, "{headline}");
     }
     // Zelensky's claim that Russian bodies were mixed in is among the characterisations, above
     // every total, within-side, outlet or precision item.
     let mixed = found
         .iter()
-        .position(|d| d.headline.starts_with("Were Russian soldiers' bodies mixed in"))
+        .position(|d| d.found.headline.starts_with("Were Russian soldiers' bodies mixed in"))
         .unwrap();
     assert!(
         found[mixed..]
             .iter()
             .skip(1)
-            .all(|d| d.kind >= DiscrepancyKind::Characterisation)
+            .all(|d| d.found.kind >= DiscrepancyKind::Characterisation)
     );
 
     let final_stage = ask(

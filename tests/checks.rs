@@ -84,8 +84,8 @@ fn the_fact_sheets_consistency_checks_are_reproduced() {
 fn c11_the_final_stage_gap_is_the_total_gap() {
     let data = load("data/repatriation-2025.toml");
     let totals = &discrepancies(&data)[0];
-    assert_eq!(totals.kind, DiscrepancyKind::BetweenParties);
-    assert_eq!(totals.difference, Some(Number::int(3)));
+    assert_eq!(totals.found.kind, DiscrepancyKind::BetweenParties);
+    assert_eq!(totals.found.difference, Some(Number::int(3)));
     assert!(
         totals
             .details
@@ -162,12 +162,12 @@ fn every_verdict_of_the_invented_ceasefire_story() {
         .iter()
         .filter(|d| {
             matches!(
-                d.kind,
+                d.found.kind,
                 DiscrepancyKind::TotalVsStages | DiscrepancyKind::BreakdownVsTotal | DiscrepancyKind::OutletFigure
             )
         })
-        .filter(|d| d.headline.contains("which contradicts"))
-        .map(|d| (d.kind, data.claims[d.claims[0]].id.as_str()))
+        .filter(|d| d.found.headline.contains("which contradicts"))
+        .map(|d| (d.found.kind, data.claims[d.found.claims[0]].id.as_str()))
         .collect();
     assert_eq!(
         from_checks,
@@ -181,7 +181,7 @@ fn every_verdict_of_the_invented_ceasefire_story() {
     assert!(
         !found
             .iter()
-            .any(|d| d.headline.contains("1,505") || d.headline.contains("2,000"))
+            .any(|d| d.found.headline.contains("1,505") || d.found.headline.contains("2,000"))
     );
 }
 

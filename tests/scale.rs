@@ -36,12 +36,12 @@ fn discrepancy_on_30000_claims_of_one_stage() {
         found.len(),
         1,
         "{:#?}",
-        found.iter().map(|d| &d.headline).collect::<Vec<_>>()
+        found.iter().map(|d| &d.found.headline).collect::<Vec<_>>()
     );
     let d = &found[0];
-    assert_eq!(d.kind, DiscrepancyKind::BetweenParties);
-    assert_eq!((d.quantity, d.scope), (Some(0), Some(Scope::Stage(stage))));
-    assert_eq!(d.claims, standing, "every standing claim, in file order");
+    assert_eq!(d.found.kind, DiscrepancyKind::BetweenParties);
+    assert_eq!((d.found.quantity, d.found.scope), (Some(0), Some(Scope::Stage(stage))));
+    assert_eq!(d.found.claims, standing, "every standing claim, in file order");
 
     // One position per distinct figure, in order of first appearance, exact figures first and
     // parties' before outlets'.
@@ -60,8 +60,8 @@ fn discrepancy_on_30000_claims_of_one_stage() {
     distinct.sort_by_key(|f| (!f.is_exact(), !by_party(f)));
     assert_eq!(d.positions.len(), distinct.len());
     let values: Vec<String> = distinct.iter().map(|f| f.to_string()).collect();
-    assert!(d.headline.starts_with("Stage 0 ("), "{}", d.headline);
-    assert!(d.headline.contains(&values.join(" vs ")));
+    assert!(d.found.headline.starts_with("Stage 0 ("), "{}", d.found.headline);
+    assert!(d.found.headline.contains(&values.join(" vs ")));
     // The gap is between the parties' most precise exact figures (fewest trailing zeros, the
     // first in the file among equals), one per side.
     let zeros = |v: figures_bot::figure::Number| {
@@ -84,7 +84,7 @@ fn discrepancy_on_30000_claims_of_one_stage() {
         }
     }
     let (low, high) = (best.values().min().unwrap(), best.values().max().unwrap());
-    assert_eq!(d.difference, Some(*high - *low));
+    assert_eq!(d.found.difference, Some(*high - *low));
 
     // The notes whose claims all stand attach, in file order.
     let noted: Vec<&str> = data

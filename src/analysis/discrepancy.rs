@@ -509,9 +509,15 @@ fn totals_that_do_not_add_up(data: &Dataset, found: &mut Vec<Discrepancy>) {
             scope: Some(claim.scope),
             topic: None,
             headline: format!(
-                "{}: {} says {}, which {} — {}",
+                "{}: {} {} {}, which {} — {}",
                 scope_label(data, claim.scope),
                 data.claimant_names(&claim.claimants),
+                // Past statements in the past tense (wire style).
+                if claim.said.date < crate::date::Date::today() {
+                    "said"
+                } else {
+                    "says"
+                },
                 claim.figure.with_unit(unit),
                 one_line(data, check),
                 data.quantities[claim.quantity].label

@@ -75,11 +75,11 @@ pub(super) fn quantity_or_stage(data: &Dataset, words: &[String]) -> Result<(Opt
     }
 }
 
-/// One discrepancy as answers show it: what [`crate::analysis`] found, read through (`kind`,
-/// `headline`, `claims`, `difference`…), with its words.
+/// One discrepancy as answers show it: what [`crate::analysis`] found (`kind`, `headline`,
+/// `claims`, `difference`…), with its words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Discrepancy {
-    found: crate::analysis::Discrepancy,
+    pub found: crate::analysis::Discrepancy,
     /// Who said what, and where the gap comes from.
     pub details: Vec<String>,
     /// Editorial notes attached by the data's editors.
@@ -88,15 +88,6 @@ pub struct Discrepancy {
     pub positions: Vec<Arc<Entry>>,
     /// Sources of the editorial notes.
     pub note_citations: Vec<CitationRef>,
-}
-
-/// The found discrepancy's fields are read through, not declared twice.
-impl std::ops::Deref for Discrepancy {
-    type Target = crate::analysis::Discrepancy;
-
-    fn deref(&self) -> &Self::Target {
-        &self.found
-    }
 }
 
 /// Every discrepancy in the dataset, most important first, as answers show it. Written once per
@@ -320,8 +311,8 @@ pub fn selected<'a>(
     let stage = stage.map(|s| data.find_stage(s)).transpose()?;
     Ok(discrepancies(data)
         .iter()
-        .filter(|d| quantity.is_none_or(|q| d.quantity == Some(q)))
-        .filter(|d| stage.is_none_or(|s| d.concerns_stage(s)))
+        .filter(|d| quantity.is_none_or(|q| d.found.quantity == Some(q)))
+        .filter(|d| stage.is_none_or(|s| d.found.concerns_stage(s)))
         .collect())
 }
 
@@ -331,7 +322,7 @@ pub fn answer(data: &Dataset, quantity_name: Option<&str>, stage_name: Option<&s
     let stage = stage_name.map(|s| data.find_stage(s)).transpose()?;
     let mut sections = Vec::new();
     for d in &selected {
-        let mut notes = vec![format!("Kind: {}.", d.kind.label())];
+        let mut notes = vec![format!("Kind: {}.", d.found.kind.label())];
         notes.extend(d.details.iter().cloned());
         notes.extend(d.notes.iter().map(|n| format!("Editor's note: {n}")));
         let mut entries = d.positions.clone();
@@ -346,7 +337,7 @@ pub fn answer(data: &Dataset, quantity_name: Option<&str>, stage_name: Option<&s
             }));
         }
         sections.push(Section {
-            heading: d.headline.clone(),
+            heading: d.found.headline.clone(),
             entries,
             notes,
         });
@@ -380,14 +371,15 @@ pub fn answer(data: &Dataset, quantity_name: Option<&str>, stage_name: Option<&s
 /// The paste-ready sentence for the top discrepancy: every figure in it, attributed. Dating
 /// and wording disagreements have no single figure to quote.
 fn sentence_for(data: &Dataset, d: &Discrepancy) -> Option<String> {
-    if matches!(d.kind, DiscrepancyKind::Characterisation | DiscrepancyKind::Dates) {
+    if matches!(d.found.kind, DiscrepancyKind::Characterisation | DiscrepancyKind::Dates) {
         return None;
     }
     let claims: Vec<&Claim> = d
+        .found
         .claims
         .iter()
         .map(|&i| &data.claims[i])
-        .filter(|c| Some(c.scope) == d.scope && Some(c.quantity) == d.quantity)
+        .filter(|c| Some(c.scope) == d.found.scope && Some(c.quantity) == d.found.quantity)
         .collect();
     super::attributed_sentence(data, &claims)
 }

@@ -22,20 +22,21 @@ pub fn json(data: &Dataset, query: &Query) -> Result<Value, LookupError> {
                 .iter()
                 .map(|d| {
                     // Characterisation items index characterisations, the rest claims.
-                    let ids: Vec<&str> = if d.topic.is_some() {
-                        d.claims
+                    let ids: Vec<&str> = if d.found.topic.is_some() {
+                        d.found
+                            .claims
                             .iter()
                             .map(|&i| data.characterisations[i].id.as_str())
                             .collect()
                     } else {
-                        d.claims.iter().map(|&i| data.claims[i].id.as_str()).collect()
+                        d.found.claims.iter().map(|&i| data.claims[i].id.as_str()).collect()
                     };
                     json!({
-                        "kind": format!("{:?}", d.kind),
-                        "label": d.kind.label(),
-                        "headline": d.headline,
-                        "difference": d.difference.map(number),
-                        "quantity": d.quantity.map(|q| data.quantities[q].id.as_str()),
+                        "kind": format!("{:?}", d.found.kind),
+                        "label": d.found.kind.label(),
+                        "headline": d.found.headline,
+                        "difference": d.found.difference.map(number),
+                        "quantity": d.found.quantity.map(|q| data.quantities[q].id.as_str()),
                         "claims": ids,
                         "details": d.details,
                         "editorial_notes": d.notes,
