@@ -836,7 +836,7 @@ fn the_gap_is_stated_and_unconfirmed_figures_flagged_everywhere() {
     let final_stage = ask(&data, stage("final"));
     assert_eq!(
         final_stage.sections[0].notes,
-        ["The figures disagree: 1,245 vs 1,248 bodies, a gap of 3."]
+        ["The figures disagree: Ukraine 1,245 vs Russia 1,248 bodies, a gap of 3."]
     );
     let medinsky = ask(&data, source("medinsky"));
     let stances = medinsky
@@ -1077,7 +1077,8 @@ fn a_stages_note_flags_the_unconfirmed_figure_and_its_gap() {
     assert_eq!(
         full.sections[0].notes,
         [
-            "The figures disagree: 643 (unconfirmed) vs 600 vs 596 prisoners, a gap of 4 (47 counting the unconfirmed figure)."
+            "The figures disagree: Government of Valoria 643 (unconfirmed) vs Example Wire 600 vs The Example Herald 596 prisoners, \
+         a gap of 4 (47 counting the unconfirmed figure)."
         ]
     );
     let short = figures_bot::answer::short(&data, &full);
@@ -1102,7 +1103,9 @@ fn a_stages_note_flags_the_unconfirmed_figure_and_its_gap() {
     let agreeing = Dataset::from_bytes(text.as_bytes(), Path::new("ceasefire.toml")).unwrap();
     assert_eq!(
         ask(&agreeing, stage("6")).sections[0].notes,
-        ["The figures disagree: 643 (unconfirmed) vs 600 prisoners, a gap of 43 counting the unconfirmed figure."]
+        [
+            "The figures disagree: Government of Valoria 643 (unconfirmed) vs Example Wire and The Example Herald 600 prisoners, a gap of 43 counting the unconfirmed figure."
+        ]
     );
 }
 

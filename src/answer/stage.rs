@@ -48,7 +48,7 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
         let mut notes = Vec::new();
         let values: Vec<_> = standing.iter().map(|c| c.figure).collect();
         if values.windows(2).any(|w| !w[0].compatible_with(&w[1])) {
-            notes.push(disagreement_note(&standing, &quantity.unit));
+            notes.push(disagreement_note(data, &standing, &quantity.unit));
         }
         // The primary quantity's sentence leads; otherwise the first quantity with figures.
         let primary = data.story.primary_quantity == Some(q);
@@ -81,40 +81,51 @@ pub(super) fn capitalise_label(label: &str) -> String {
     super::capitalise(label)
 }
 
-/// "The figures disagree: 1,245 vs 1,248 bodies, a gap of 3." An unconfirmed figure is flagged
-/// in the note itself. The gap is between exact, confirmed figures; one that only an
-/// unconfirmed figure opens says so.
-fn disagreement_note(standing: &[&Claim], unit: &str) -> String {
+/// "The figures disagree: Ukraine 1,245 vs Russia 1,248 bodies, a gap of 3." Each figure with
+/// who gave it (a party by its side, an outlet by its name: the short reply may leave the entry
+/// out), an unconfirmed one flagged in the note itself. The gap is between exact, confirmed
+/// figures; one that only an unconfirmed figure opens says so.
+fn disagreement_note(data: &Dataset, standing: &[&Claim], unit: &str) -> String {
     use crate::figure::{Figure, Number};
-    // Each distinct figure, and whether anyone gave it without the unconfirmed flag.
-    let mut figures: Vec<(Figure, bool)> = Vec::new();
+    // Each distinct figure, who gave it, and whether anyone gave it without the unconfirmed flag.
+    let mut figures: Vec<(Figure, Vec<String>, bool)> = Vec::new();
     for c in standing {
         let confirmed = c.status == crate::dataset::Status::Current;
-        match figures.iter_mut().find(|(f, _)| *f == c.figure) {
-            Some((_, any_confirmed)) => *any_confirmed |= confirmed,
-            None => figures.push((c.figure, confirmed)),
+        let at = match figures.iter().position(|(f, _, _)| *f == c.figure) {
+            Some(at) => at,
+            None => {
+                figures.push((c.figure, Vec::new(), false));
+                figures.len() - 1
+            }
+        };
+        let (_, who, any_confirmed) = &mut figures[at];
+        *any_confirmed |= confirmed;
+        for &k in &c.claimants {
+            let name = giver(data, k);
+            if !who.contains(&name) {
+                who.push(name);
+            }
         }
     }
+    let last = figures.len().saturating_sub(1);
     let shown: Vec<String> = figures
         .iter()
-        .map(|(f, confirmed)| {
-            if *confirmed {
-                f.to_string()
+        .enumerate()
+        .map(|(k, (figure, who, confirmed))| {
+            let figure = if k == last || unit == "%" {
+                figure.with_unit(unit)
             } else {
-                format!("{f} (unconfirmed)")
-            }
+                figure.to_string()
+            };
+            let flag = if *confirmed { "" } else { " (unconfirmed)" };
+            format!("{} {figure}{flag}", crate::dataset::join_and(who))
         })
         .collect();
-    let unit = if unit == "%" {
-        "%".to_string()
-    } else {
-        format!(" {unit}")
-    };
     let spread = |confirmed_only: bool| -> Option<Number> {
         let exact = figures
             .iter()
-            .filter(|(f, confirmed)| f.is_exact() && (*confirmed || !confirmed_only))
-            .map(|(f, _)| f.value);
+            .filter(|(f, _, confirmed)| f.is_exact() && (*confirmed || !confirmed_only))
+            .map(|(f, _, _)| f.value);
         let low = exact.clone().min_by_key(|n| n.micros())?;
         let high = exact.max_by_key(|n| n.micros())?;
         (high.micros() > low.micros()).then(|| high - low)
@@ -127,5 +138,19 @@ fn disagreement_note(standing: &[&Claim], unit: &str) -> String {
         (None, Some(all)) => format!(", a gap of {all} counting the unconfirmed figure"),
         (None, None) => String::new(),
     };
-    format!("The figures disagree: {}{unit}{gap}.", shown.join(" vs "))
+    format!("The figures disagree: {}{gap}.", shown.join(" vs "))
+}
+
+/// Who gave a figure, in a note: a party by its side ("Ukraine"), an outlet by its own name
+/// ("Example Wire", without "(own tally)"): each outlet counts on its own.
+fn giver(data: &Dataset, claimant: usize) -> String {
+    let claimant = &data.claimants[claimant];
+    let side = &data.sides[claimant.side];
+    if !side.is_outlet {
+        return side.name.clone();
+    }
+    match claimant.name.find(" (") {
+        Some(at) => claimant.name[..at].to_string(),
+        None => claimant.name.clone(),
+    }
 }
