@@ -340,10 +340,21 @@ impl Dataset {
         join_and(&names)
     }
 
+    /// A stage with its date: "Stage 5 (final), 16 June 2025"; a name that already says the date
+    /// ("Handover of 19 December 2025") is not followed by it again.
+    pub fn stage_label(&self, stage: usize) -> String {
+        let (name, when) = (&self.stages[stage].name, self.stages[stage].when.to_string());
+        if name.contains(&when) {
+            name.clone()
+        } else {
+            format!("{name}, {when}")
+        }
+    }
+
     /// Where a claim's figure sits in time, for display.
     pub fn scope_text(&self, scope: Scope) -> String {
         match scope {
-            Scope::Stage(s) => format!("{}, {}", self.stages[s].name, self.stages[s].when),
+            Scope::Stage(s) => self.stage_label(s),
             Scope::Period(from, to) => crate::date::DateSpan(from, to).to_string(),
             Scope::Whole => "whole story".to_string(),
         }

@@ -149,7 +149,7 @@ fn every_verdict_of_the_invented_ceasefire_story() {
     );
     assert!(
         text.contains(
-            "Stage 6 (23 February 2032): contested — 596 per The Example Herald (own count) (C-108) or 600 per Example \
+            "Stage 6, 23 February 2032: contested — 596 per The Example Herald (own count) (C-108) or 600 per Example \
          Wire (own tally) (C-107) or 643 per the Valorian Prison Service (C-106) ⚠ unconfirmed"
         ),
         "{text}"

@@ -60,7 +60,7 @@ fn discrepancy_on_30000_claims_of_one_stage() {
     distinct.sort_by_key(|f| (!f.is_exact(), !by_party(f)));
     assert_eq!(d.positions.len(), distinct.len());
     let values: Vec<String> = distinct.iter().map(|f| f.to_string()).collect();
-    assert!(d.found.headline.starts_with("Stage 0 ("), "{}", d.found.headline);
+    assert!(d.found.headline.starts_with("Stage 0, "), "{}", d.found.headline);
     assert!(d.found.headline.contains(&values.join(" vs ")));
     // The gap is between the parties' most precise exact figures (fewest trailing zeros, the
     // first in the file among equals), one per side.

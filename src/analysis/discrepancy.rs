@@ -671,7 +671,7 @@ fn attach_editorial_notes(data: &Dataset, found: &mut [Discrepancy]) {
 
 fn scope_label(data: &Dataset, scope: Scope) -> String {
     match scope {
-        Scope::Stage(s) => format!("{} ({})", data.stages[s].name, data.stages[s].when),
+        Scope::Stage(s) => data.stage_label(s),
         Scope::Period(from, to) => format!("Total, {}", crate::date::DateSpan(from, to)),
         Scope::Whole => "Overall".to_string(),
     }

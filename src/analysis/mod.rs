@@ -448,7 +448,7 @@ fn term_places(data: &Dataset, choice: &Choice) -> u8 {
 /// "Stage 3 (14 June 2025)", "1 January – 31 May 2025", "bodies handed to Russia".
 pub fn piece_name(data: &Dataset, _quantity: usize, piece: Piece) -> String {
     match piece {
-        Piece::Stage(s) => format!("{} ({})", data.stages[s].name, data.stages[s].when),
+        Piece::Stage(s) => data.stage_label(s),
         Piece::Period(from, to) => crate::date::DateSpan(from, to).to_string(),
         Piece::Part(q) => data.quantities[q].label.clone(),
     }

@@ -156,8 +156,8 @@ pub(super) fn term_lines(data: &Dataset, check: &Check) -> Vec<String> {
         lines.push(match &term.choice {
             Choice::One { claim, basis } => {
                 let whose = match basis {
-                    Basis::Own => "its own figure",
-                    Basis::Side => "its side's figure",
+                    Basis::Own => "same claimant as the total",
+                    Basis::Side => "same side as the total",
                     Basis::Agreed => "the only figure given, or all agree",
                 };
                 let updated = super::update_note(data, &data.claims[*claim])
@@ -176,7 +176,7 @@ pub(super) fn term_lines(data: &Dataset, check: &Check) -> Vec<String> {
 }
 
 /// "1,245 per Ukraine's Coordination Headquarters (RB25-F001)", with why it was chosen when
-/// given ("(its own figure; RB25-F001)"), flagged if unconfirmed.
+/// given ("(same claimant as the total; RB25-F001)"), flagged if unconfirmed.
 fn attributed(data: &Dataset, claim: usize, whose: Option<&str>) -> String {
     let c = &data.claims[claim];
     let why = whose.map(|w| format!("{w}; ")).unwrap_or_default();

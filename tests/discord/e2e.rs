@@ -259,7 +259,7 @@ async fn every_lookup_answers_within_limits_and_private_is_ephemeral() {
     let text = visible_text(&total);
     assert!(text.contains("6,057") && text.contains("6,060"));
     assert!(
-        text.contains("lies entirely in Stage 5 (final) (16 June 2025) (1,245 vs 1,248)"),
+        text.contains("lies entirely in Stage 5 (final), 16 June 2025 (1,245 vs 1,248)"),
         "{text}"
     );
 
@@ -801,7 +801,7 @@ async fn the_ping_leads_with_the_consequence_and_never_cuts_a_link() {
     // among the consequences, before the change itself.
     assert!(
         first.starts_with(&format!(
-            "<@&{ROLE}> **New discrepancy**: Stage 5 (final) (16 June 2025): 1,246 vs 1,248 bodies"
+            "<@&{ROLE}> **New discrepancy**: Stage 5 (final), 16 June 2025: 1,246 vs 1,248 bodies"
         )),
         "the first line is the new disagreement between the parties: {content}"
     );
