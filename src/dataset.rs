@@ -351,6 +351,15 @@ impl Dataset {
         }
     }
 
+    /// The first and last day a scope covers (the story's period for whole-story figures).
+    pub fn scope_span(&self, scope: Scope) -> (Date, Date) {
+        match scope {
+            Scope::Stage(s) => (self.stages[s].when.date, self.stages[s].when.last_day()),
+            Scope::Period(from, to) => (from, to),
+            Scope::Whole => self.story.period,
+        }
+    }
+
     /// Where a claim's figure sits in time, for display.
     pub fn scope_text(&self, scope: Scope) -> String {
         match scope {

@@ -127,7 +127,7 @@ fn statuses_citations_characterisations_and_metadata() {
         &text,
         "url = \"https://example.org/gull/day-2\"\npublished = 2031-03-11\n",
         "url = \"https://example.org/gull/day-2\"\npublished = 2031-03-11\n\
-         [[claim.citation]]\noutlet = \"wire\"\nurl = \"https://example.com/wire/day-2-north\"\n",
+         [[claim.citation]]\noutlet = \"wire\"\nurl = \"https://example.org/wire/day-2-north\"\n",
     );
     let text = edit(
         &text,
@@ -223,8 +223,8 @@ fn rejected_notice_snapshot() {
     let bad = edit(&base(), "value = 350\n", "value = 380\nqualifier = \"abuot\"\n");
     let bad = edit(
         &bad,
-        "outlet = \"wire\"\nurl = \"https://example.com/wire/boats\"",
-        "outlet = \"wyre\"\nurl = \"https://example.com/wire/boats\"",
+        "outlet = \"wire\"\nurl = \"https://example.org/wire/boats\"",
+        "outlet = \"wyre\"\nurl = \"https://example.org/wire/boats\"",
     );
     let problems = match Dataset::from_bytes(bad.as_bytes(), Path::new(BASE)) {
         Ok(_) => panic!("the edit is invalid"),

@@ -293,15 +293,21 @@ fn claim_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Arc<Entry> {
     cache[data.index_of(claim)][usize::from(show_scope)].clone()
 }
 
+/// What a figure counts and when: "bodies handed to Ukraine: Stage 5 (final), 16 June 2025";
+/// a whole-story figure by its label alone ("size of the June deal").
+fn scope_detail(data: &Dataset, claim: &Claim) -> String {
+    let label = &data.quantities[claim.quantity].label;
+    match claim.scope {
+        crate::dataset::Scope::Whole => label.clone(),
+        scope => format!("{label}: {}", data.scope_text(scope)),
+    }
+}
+
 fn build_claim_entry(data: &Dataset, claim: &Claim, show_scope: bool) -> Entry {
     let who: Vec<String> = claim.claimants.iter().map(|&c| side_tag(data, c)).collect();
     let mut details = vec![format!("{} {}", said_or_reported(claim.reported), claim.said)];
     if show_scope {
-        details.push(format!(
-            "{}: {}",
-            data.quantities[claim.quantity].label,
-            data.scope_text(claim.scope)
-        ));
+        details.push(scope_detail(data, claim));
     }
     if let Some(event) = claim.event_date {
         details.push(format!("dates it {event}"));

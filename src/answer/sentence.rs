@@ -162,7 +162,7 @@ pub(super) fn is_rounding(figure: Figure, exact: &[&Claim]) -> bool {
     })
 }
 
-fn trailing_zeros(mut v: i128) -> u32 {
+pub(super) fn trailing_zeros(mut v: i128) -> u32 {
     let mut n = 0;
     while v != 0 && v % 10 == 0 {
         v /= 10;

@@ -5,7 +5,11 @@
 use std::sync::Arc;
 
 use super::{CitationRef, Entry, Reply, Section};
-use crate::dataset::{Claim, Dataset};
+use std::cmp::Reverse;
+use std::collections::HashMap;
+
+use crate::dataset::{Claim, Dataset, Scope};
+use crate::date::Date;
 
 /// Sources per figure in the short form.
 const SOURCES: usize = 2;
@@ -17,9 +21,17 @@ pub const BUDGET: usize = 1_200;
 
 /// The short form of `full`, within [`BUDGET`] characters of Markdown.
 pub fn short(data: &Dataset, full: &Reply) -> Reply {
-    // Already short (`about`, a small stage): nothing to leave out.
+    // Already short (`about`, a small stage): nothing to leave out but the codes.
     if size(full) <= BUDGET {
-        return full.clone();
+        let mut reply = full.clone();
+        for section in &mut reply.sections {
+            section.entries = section
+                .entries
+                .iter()
+                .map(|e| Arc::new(without_codes(data, e)))
+                .collect();
+        }
+        return reply;
     }
     let mut lead: Vec<String> = full.lead.iter().take(1).cloned().collect();
     // The gap as the stage's note states it, in the headline.
@@ -31,21 +43,31 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
             .take(1)
             .cloned(),
     );
+    let parties = parties_per_scope(data, full);
     let sections: Vec<Section> = full
         .sections
         .iter()
-        .map(|section| Section {
-            heading: section.heading.clone(),
-            entries: one_per_side(data, &section.entries)
-                .into_iter()
-                .map(|e| Arc::new(short_entry(data, e)))
-                .collect(),
-            // A section made only of notes (a check and its terms) keeps them: they are its content.
-            notes: if section.entries.is_empty() {
-                section.notes.clone()
-            } else {
-                Vec::new()
-            },
+        .map(|section| {
+            let (shown, left_out) = per_side(data, &section.entries, &parties);
+            Section {
+                heading: section.heading.clone(),
+                entries: shown
+                    .into_iter()
+                    .map(|e| Arc::new(short_entry(data, e, &section.heading)))
+                    .collect(),
+                // A section made only of notes (a check and its terms) keeps them: they are its
+                // content. Otherwise the notes are for the full answer, which also has what was
+                // left out.
+                notes: if section.entries.is_empty() {
+                    section.notes.clone()
+                } else if left_out > 0 {
+                    vec![format!(
+                        "{MORE_PREFIX}{left_out} more in the full answer (More or --full)."
+                    )]
+                } else {
+                    Vec::new()
+                },
+            }
         })
         .filter(|s| !s.entries.is_empty() || !s.notes.is_empty())
         .collect();
@@ -56,7 +78,13 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
         sentence: full.sentence.clone(),
         footer: full.footer.clone(),
     };
-    // Whole sections go, from the end, until it fits; the first always stays.
+    // What does not fit goes: first the "+N more" notes, then whole sections from the end (the
+    // first always stays), so that a side's section is not lost to a note about the others.
+    if size(&reply) > BUDGET {
+        for section in &mut reply.sections {
+            section.notes.retain(|n| !n.starts_with(MORE_PREFIX));
+        }
+    }
     while reply.sections.len() > 1 && size(&reply) > BUDGET {
         reply.sections.pop();
     }
@@ -95,6 +123,9 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
     reply
 }
 
+/// How a section's note on the figures it left out begins.
+const MORE_PREFIX: &str = "+";
+
 /// Lists with more items than this get an index when cut (a side per section is no list).
 const INDEXED_FROM: usize = 3;
 
@@ -110,48 +141,129 @@ fn index_line(heading: &str) -> String {
     format!("{cut} …")
 }
 
-/// The first standing figure of each side (by the side tags of the full answer); entries
-/// without tags (a discrepancy's positions) each count as their own. A side's later figure is
-/// kept only when it contradicts what the side already shows for the same stage or period (two
-/// outlets' own counts, 600 and 596): that is news. A bound, a party's rounding (Putin's 6,000
-/// beside 6,060) or another period is not.
-fn one_per_side<'a>(data: &Dataset, entries: &'a [Arc<Entry>]) -> Vec<&'a Entry> {
-    let mut shown: Vec<(usize, Option<&Claim>)> = Vec::new();
-    let mut out = Vec::new();
-    for entry in entries {
-        if entry.status.as_deref().is_some_and(|s| s != "unconfirmed") {
-            continue;
-        }
-        let claim = entry
-            .claim_id
+/// What a short section shows: for each side and quantity, its lead figure (the widest, latest
+/// period: a running total's newest figure, not its first; then confirmed before unconfirmed,
+/// exact before bounds, the latest statement), and a figure of that side only when it
+/// contradicts what the side already shows for the same stage or period (two outlets' own
+/// counts, 600 and 596): that is news; a bound, a party's rounding (Putin's 6,000 beside 6,060)
+/// or another period is not. Corrected and retracted figures never show; entries that are not
+/// figures (a discrepancy's stances) each count as their own. At most [`ENTRIES`]; also returns
+/// how many standing entries were left out.
+fn per_side<'a>(data: &'a Dataset, entries: &'a [Arc<Entry>], parties: &Parties) -> (Vec<&'a Entry>, usize) {
+    let claim_of = |e: &Entry| {
+        e.claim_id
             .as_deref()
             .and_then(|id| data.claim_index(id))
-            .map(|i| &data.claims[i]);
+            .map(|i| &data.claims[i])
+    };
+    let standing: Vec<Member> = entries
+        .iter()
+        .map(|e| (&**e, claim_of(e)))
+        .filter(|(_, c)| c.is_none_or(|c| data.holds_for_its_period(c)))
+        .collect();
+    // Groups in order of first appearance: one per side and quantity, one per other entry.
+    let mut groups: Vec<Group> = Vec::new();
+    for &(entry, claim) in &standing {
         let sides: Vec<usize> = (0..data.sides.len())
             .filter(|&s| entry.who.contains(&format!(" ({})", data.sides[s].id)))
             .collect();
-        let adds_news = |side: usize| {
-            let theirs: Vec<Option<&Claim>> = shown.iter().filter(|(s, _)| *s == side).map(|(_, c)| *c).collect();
-            match claim {
-                _ if theirs.is_empty() => true,
-                Some(claim) => {
-                    let theirs: Vec<&Claim> = theirs.into_iter().flatten().collect();
-                    theirs.iter().all(|c| contradicts(claim, c))
-                        && (data.sides[side].is_outlet || !super::sentence::is_rounding(claim.figure, &theirs))
-                }
-                None => false,
-            }
-        };
-        if !sides.is_empty() && !sides.iter().any(|&s| adds_news(s)) {
-            continue;
-        }
-        shown.extend(sides.iter().map(|&s| (s, claim)));
-        out.push(&**entry);
-        if out.len() == ENTRIES {
-            break;
+        let quantity = claim.map(|c| c.quantity);
+        let same =
+            |g: &&mut Group| !sides.is_empty() && quantity.is_some() && g.sides == sides && g.quantity == quantity;
+        match groups.iter_mut().find(same) {
+            Some(group) => group.members.push((entry, claim)),
+            None => groups.push(Group {
+                sides,
+                quantity,
+                members: vec![(entry, claim)],
+            }),
         }
     }
-    out
+    // One claimant's or one side's figures of many kinds (a `source` reply): the latest
+    // statements first. Several sides keep the full answer's order, parties first.
+    let single_side = groups.iter().all(|g| g.sides == groups[0].sides);
+    if single_side {
+        groups.sort_by_key(|g| Reverse(g.members.iter().filter_map(|(_, c)| Some(c.as_ref()?.said.date)).max()));
+    }
+    let mut shown: Vec<&Entry> = Vec::new();
+    for group in &groups {
+        let rank = |c: Option<&Claim>| c.map(|c| lead_rank(data, c, parties));
+        // The best-ranked; among equals, the first in the full answer's order.
+        let best = group.members.iter().map(|&(_, c)| rank(c)).max();
+        let Some(&(lead, lead_claim)) = group.members.iter().find(|&&(_, c)| Some(rank(c)) == best) else {
+            continue;
+        };
+        shown.push(lead);
+        let outlet = group.sides.iter().any(|&s| data.sides[s].is_outlet);
+        let mut theirs: Vec<&Claim> = lead_claim.into_iter().collect();
+        for &(entry, claim) in &group.members {
+            let Some(claim) = claim.filter(|_| !std::ptr::eq(entry, lead)) else {
+                continue;
+            };
+            let news = theirs.iter().all(|c| contradicts(claim, c))
+                && (outlet || !super::sentence::is_rounding(claim.figure, &theirs));
+            if news {
+                theirs.push(claim);
+                shown.push(entry);
+            }
+        }
+    }
+    // Shown in the full answer's order (parties first, as it sorts them).
+    if !single_side {
+        shown.sort_by_key(|e| entries.iter().position(|x| std::ptr::eq(&**x, *e)));
+    }
+    shown.truncate(ENTRIES);
+    let left_out = standing.len() - shown.len();
+    (shown, left_out)
+}
+
+/// An entry and, when it is a figure, its claim.
+type Member<'a> = (&'a Entry, Option<&'a Claim>);
+
+/// A side's figures of one quantity, as a short section weighs them.
+struct Group<'a> {
+    sides: Vec<usize>,
+    quantity: Option<usize>,
+    members: Vec<Member<'a>>,
+}
+
+/// How many parties (sides that are not outlets) give a figure for each quantity and scope, over
+/// the whole reply: a side's short line leads with the period the parties compare.
+type Parties = HashMap<(usize, Scope), usize>;
+
+fn parties_per_scope(data: &Dataset, reply: &Reply) -> Parties {
+    let mut sides: HashMap<(usize, Scope), Vec<usize>> = HashMap::new();
+    let claims = reply.sections.iter().flat_map(|s| &s.entries).filter_map(|e| {
+        let i = data.claim_index(e.claim_id.as_deref()?)?;
+        Some(&data.claims[i])
+    });
+    for claim in claims {
+        let side = data.side_of(claim);
+        let seen = sides.entry((claim.quantity, claim.scope)).or_default();
+        if !data.sides[side].is_outlet && !seen.contains(&side) {
+            seen.push(side);
+        }
+    }
+    sides.into_iter().map(|(k, v)| (k, v.len())).collect()
+}
+
+/// Which of a side's figures leads its short line: the period most parties give figures for
+/// (6,057 and 6,060 for June, not a later all-year count only one side gave), then the widest,
+/// latest period (a running total's newest figure); then confirmed, exact, the most precise
+/// (6,060 before a rounding to 6,000), and the latest statement.
+type Rank = (usize, Date, Reverse<Date>, bool, bool, Reverse<u32>, Date);
+
+fn lead_rank(data: &Dataset, claim: &Claim, parties: &Parties) -> Rank {
+    let (from, to) = data.scope_span(claim.scope);
+    (
+        parties.get(&(claim.quantity, claim.scope)).copied().unwrap_or(0),
+        to,
+        Reverse(from),
+        claim.status == crate::dataset::Status::Current || data.is_update(claim),
+        claim.figure.is_exact(),
+        Reverse(super::sentence::trailing_zeros(claim.figure.value.micros())),
+        claim.said.date,
+    )
 }
 
 /// Two figures for the same stage or period that cannot both be right.
@@ -167,30 +279,27 @@ fn size(reply: &Reply) -> usize {
     crate::render::markdown::render(&without_sentence).chars().count()
 }
 
-fn short_entry(data: &Dataset, entry: &Entry) -> Entry {
-    let mut who = entry.who.clone();
-    for side in &data.sides {
-        who = who.replace(&format!(" ({})", side.id), "");
-    }
+fn short_entry(data: &Dataset, entry: &Entry, heading: &str) -> Entry {
+    let plain = without_codes(data, entry);
     // The figure without its original wording; the full answer quotes it.
-    let what = match entry.what.find(" (“") {
-        Some(at) => entry.what[..at].to_string(),
-        None => entry.what.clone(),
+    let what = match plain.what.find(" (“") {
+        Some(at) => plain.what[..at].to_string(),
+        None => plain.what.clone(),
     };
-    let mut citations: Vec<&CitationRef> = entry.citations.iter().collect();
+    let mut citations: Vec<&CitationRef> = plain.citations.iter().collect();
     citations.sort_by_key(|c| rank(data, c));
     Entry {
-        who,
         what,
-        // When it was said, and whether a stated total adds up (its check, without the terms).
-        details: entry
+        // When it was said, what it counts (where the full answer says so), and whether a stated
+        // total adds up (its check, without the terms).
+        details: plain
             .details
             .iter()
             .take(1)
             .cloned()
-            .chain(entry.details.iter().filter_map(|d| super::checks::short_line(d)))
+            .chain(scope_detail(data, entry, heading))
+            .chain(plain.details.iter().filter_map(|d| super::checks::short_line(d)))
             .collect(),
-        status: entry.status.clone(),
         citations: citations
             .into_iter()
             .take(SOURCES)
@@ -199,8 +308,46 @@ fn short_entry(data: &Dataset, entry: &Entry) -> Entry {
                 ..c.clone()
             })
             .collect(),
-        claim_id: None,
+        ..plain
     }
+}
+
+/// An entry without the codes that are for the full answer: side tags ("(UA)"), claim ids, and
+/// ids in its details and status ("QT-F031 (said 8 February 2032)", "since updated to … (QT-F032)").
+fn without_codes(data: &Dataset, entry: &Entry) -> Entry {
+    let mut who = entry.who.clone();
+    for side in &data.sides {
+        who = who.replace(&format!(" ({})", side.id), "");
+    }
+    let is_id = |text: &str| data.claim_index(text).is_some();
+    let details = entry
+        .details
+        .iter()
+        .map(|d| match d.split_once(" (") {
+            Some((id, rest)) if is_id(id) && rest.ends_with(')') => rest[..rest.len() - 1].to_string(),
+            _ => d.clone(),
+        })
+        .collect();
+    let status = entry.status.as_ref().map(|s| match s.rsplit_once(" (") {
+        Some((text, id)) if id.strip_suffix(')').is_some_and(is_id) => text.to_string(),
+        _ => s.clone(),
+    });
+    Entry {
+        who,
+        details,
+        status,
+        claim_id: None,
+        ..entry.clone()
+    }
+}
+
+/// What the figure counts and when, where the full entry says so and the heading does not (a
+/// `source` reply mixes quantities; a `total` section is one quantity, its lead the widest period).
+fn scope_detail(data: &Dataset, entry: &Entry, heading: &str) -> Option<String> {
+    let claim = &data.claims[entry.claim_id.as_deref().and_then(|id| data.claim_index(id))?];
+    let detail = super::scope_detail(data, claim);
+    let named = heading.contains(data.quantities[claim.quantity].label.as_str());
+    (entry.details.get(1) == Some(&detail) && !named).then_some(detail)
 }
 
 /// Original reports first, then wire copy, then mirrors, aggregators and the like.
