@@ -129,7 +129,7 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
         .unwrap();
     assert!(
         chq_total.details.contains(
-            &"matches the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies".to_string()
+            &"matches the sum of the stage figures: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies".to_string()
         ),
         "{:?}",
         chq_total.details
@@ -141,7 +141,9 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
         .unwrap();
     assert!(
         ru_total.details.contains(
-            &"matches the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,248 = 6,060 bodies".to_string()
+            &"matches the sum of the stage figures: 1,212 + 1,200 + 1,200 + 1,200 + 1,248 = 6,060 bodies (the figures \
+              for Stage 2, Stage 3 and Stage 4 are unconfirmed)"
+                .to_string()
         )
     );
     // A lower bound is carried as one, never blended into a number.
@@ -151,9 +153,12 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
         .find(|e| e.claim_id.as_deref() == Some("RB25-F003"))
         .unwrap();
     assert!(umerov.what.starts_with("more than 6,000 bodies"));
-    assert!(umerov.details.contains(
-        &"is consistent with the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies".to_string()
-    ));
+    assert!(
+        umerov.details.contains(
+            &"is consistent with the sum of the stage figures: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies"
+                .to_string()
+        )
+    );
     assert_eq!(
         reply.sentence.as_deref(),
         Some(
@@ -223,7 +228,7 @@ fn ukraine_stage_figures_sum_to_6057() {
         stated
             .details
             .iter()
-            .any(|d| d == "matches the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies")
+            .any(|d| d == "matches the sum of the stage figures: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies")
     );
 }
 
@@ -238,8 +243,11 @@ fn russian_bodies_received_add_up_to_78_and_the_other_counts_disagree() {
         .unwrap();
     assert!(f007.what.starts_with("78 bodies"));
     assert!(
-        f007.details
-            .contains(&"matches the sum of its stages: 27 + 0 + 0 + 0 + 51 = 78 bodies".to_string())
+        f007.details.contains(
+            &"matches the sum of the stage figures: 27 + 0 + 0 + 0 + 51 = 78 bodies (the figures for Stage 2, \
+                        Stage 3 and Stage 4 are unconfirmed)"
+                .to_string()
+        )
     );
 
     let found = discrepancies(&data);
@@ -339,8 +347,8 @@ fn discrepancies_are_computed_and_ranked() {
     assert!(stage3 > 1);
     // A running total that no stage figures add up to.
     assert!(found.iter().any(|d| d.found.headline
-        == "Total, 11–14 June 2025: IANS (background paragraph) said 3,600 bodies, which contradicts the sum of its \
-            stages: (1,212 per Ukraine's Coordination Headquarters for the Treatment of Prisoners of War or more than \
+        == "Total, 11–14 June 2025: IANS (background paragraph) said 3,600 bodies, which contradicts the sum of the \
+            stage figures: (1,212 per Ukraine's Coordination Headquarters for the Treatment of Prisoners of War or more than \
             1,212 per Voennoe Delo (own wording)) + 1,200 + (1,200 per Ukraine's Coordination Headquarters for the \
             Treatment of Prisoners of War or 1,220 per time-news.net (update line; no source named)) = at least 3,612 \
             bodies — bodies handed to Ukraine"));
@@ -1048,7 +1056,7 @@ fn short_replies_keep_the_checks() {
         .unwrap();
     assert!(
         ruiz.details
-            .contains(&"contradicts the sum of its stages: 780 people, 20 apart".to_string()),
+            .contains(&"contradicts the stage figures: 780 people, 20 apart".to_string()),
         "{:?}",
         ruiz.details
     );
@@ -1064,7 +1072,9 @@ fn short_replies_keep_the_checks() {
         checks.sections[0].heading, full.sections[0].heading,
         "no index for a short list"
     );
-    assert!(checks.sections[0].notes[0].starts_with("Contradicts the sum of its stages: 400 + 380 = 780 people"));
+    assert!(
+        checks.sections[0].notes[0].starts_with("Contradicts the sum of the stage figures: 400 + 380 = 780 people")
+    );
 }
 
 /// A stage's note flags an unconfirmed figure in the sentence itself and keeps it out of the gap
@@ -1234,4 +1244,33 @@ fn short_replies_lead_with_the_figures_that_matter() {
         &ask(&ferry, total(Some("boats"), None)),
     ));
     assert!(!text.contains("T-00") && !text.contains("(north)"), "{text}");
+}
+
+/// A percentage keeps its sign in every clause of the paste-ready sentence, and figures that
+/// differ only in precision are counted apart from disagreements, with no "Difference".
+#[test]
+fn percentages_and_precision_differences_read_right() {
+    let data = quake();
+    assert_eq!(
+        ask(&data, total(Some("hospitals"), None)).sentence.as_deref(),
+        Some(
+            "Veridia's Health Ministry says 15.5% of hospitals in the quake zone were damaged; the Global Health Agency \
+             puts it at about 15%."
+        )
+    );
+    let found = ask(&data, discrepancy(None));
+    assert_eq!(
+        found.lead,
+        ["3 disagreements, most important first; then 3 items whose figures differ only in precision (compatible)."]
+    );
+    let aftershock = found
+        .sections
+        .iter()
+        .find(|s| s.heading.starts_with("Aftershock"))
+        .unwrap();
+    assert!(
+        !aftershock.notes.iter().any(|n| n.starts_with("Difference")),
+        "{:?}",
+        aftershock.notes
+    );
 }

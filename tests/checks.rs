@@ -272,7 +272,7 @@ fn early_days_are_checked_with_the_updates_of_their_own_day() {
     )
     .unwrap();
     let text = figures_bot::render::markdown::render(&reply);
-    assert!(text.contains("Matches the sum of its parts (deaths in government-held areas and deaths in the north): 430 + 380 = 810 deaths"), "{text}");
+    assert!(text.contains("Matches the sum of the parts (deaths in government-held areas and deaths in the north): 430 + 380 = 810 deaths"), "{text}");
     assert!(text.contains("430 per Veridia's Health Ministry (the only figure given, or all agree; QT-F001), since updated to 1,414 deaths on 12 February 2032 (QT-F003)"), "{text}");
     // 7 February: 1,262 + 790 = 2,052, the agency's figure; QT-F004 (1,226, a typo corrected
     // the same day) is never a term.

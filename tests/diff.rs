@@ -79,7 +79,7 @@ fn changed_value_status_added_claim_and_discrepancies() {
             "+ T-010: 1,250 people — The Daily Gull; evacuees ferried to the mainland, Day 1, 10 March 2031 \
              · The Daily Gull <https://example.org/gull/recount>",
             "new: Total, 10–11 March 2031: the North Harbour Authority says 750 people, which contradicts the sum \
-             of its stages: 400 + 380 = 780 people, 30 apart — evacuees ferried to the mainland",
+             of the stage figures: 400 + 380 = 780 people, 30 apart — evacuees ferried to the mainland",
             "new: Day 1, 10 March 2031: 400 vs 1,250 people — evacuees ferried to the mainland",
             "resolved: Day 2, 11 March 2031: 350 vs 380 people — evacuees ferried to the mainland",
         ]

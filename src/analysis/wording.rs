@@ -3,23 +3,24 @@
 //! on the answers.
 
 use super::{Check, CheckKind, Choice, Piece, Verdict, piece_name};
-use crate::dataset::{Dataset, join_and};
+use crate::dataset::{Dataset, Status, join_and};
 
-/// The check in one line, as `total` shows it under a stated total: "matches the sum of its 5
-/// stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057".
+/// The check in one line, as `total` shows it under a stated total: "matches the sum of the
+/// stage figures: 1,212 + 1,200 + 1,200 + 1,200 + 1,245 = 6,057 bodies".
 pub fn one_line(data: &Dataset, check: &Check) -> String {
     let what = match check.kind {
         CheckKind::Stages if check.terms.iter().any(|t| matches!(t.piece, Piece::Period(..))) => {
-            "the counts and stages it covers".to_string()
+            "the counts and stage figures for its period".to_string()
         }
-        CheckKind::Stages => "its stages".to_string(),
+        // "The stage figures", not "its stages": the terms are often other claimants' figures.
+        CheckKind::Stages => "the stage figures".to_string(),
         CheckKind::Breakdown(b) => {
             let parts: Vec<&str> = data.breakdowns[b]
                 .parts
                 .iter()
                 .map(|&q| data.quantities[q].label.as_str())
                 .collect();
-            format!("its parts ({})", join_and(&parts))
+            format!("the parts ({})", join_and(&parts))
         }
     };
     let sum = sum_text(data, check);
@@ -42,6 +43,22 @@ pub fn one_line(data: &Dataset, check: &Check) -> String {
             }
             if !check.missing.is_empty() {
                 line.push_str(&format!(" ({})", check.missing.join("; ")));
+            }
+            // A match that rests on an unconfirmed figure says so in the line itself.
+            // Pieces by their short names: the terms, with dates, are listed in full elsewhere.
+            let unconfirmed: Vec<String> = check
+                .terms
+                .iter()
+                .filter(|t| matches!(t.choice, Choice::One { claim, .. } if data.claims[claim].status == Status::Unconfirmed))
+                .map(|t| match t.piece {
+                    Piece::Stage(s) => data.stages[s].name.clone(),
+                    piece => piece_name(data, data.claims[check.stated].quantity, piece),
+                })
+                .collect();
+            match unconfirmed.as_slice() {
+                [] => {}
+                [one] => line.push_str(&format!(" (the figure for {one} is unconfirmed)")),
+                many => line.push_str(&format!(" (the figures for {} are unconfirmed)", join_and(many))),
             }
             line
         }
@@ -92,7 +109,7 @@ fn term_value(data: &Dataset, choice: &Choice) -> String {
             let (first, last) = (claims[0], *claims.last().unwrap_or(&claims[0]));
             format!("({} or {})", end(first), end(last))
         }
-        Choice::Missing => "?".to_string(),
+        Choice::Missing => "(no figure)".to_string(),
     }
 }
 

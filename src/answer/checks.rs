@@ -122,8 +122,8 @@ fn heading(data: &Dataset, check: &Check) -> String {
     )
 }
 
-/// A check's line (see [`one_line`]) without its terms, for short replies: "matches the sum of
-/// its stages: 6,057 bodies". `None` for a line that is not a check's.
+/// A check's line (see [`one_line`]) without its terms, for short replies: "matches the stage
+/// figures: 6,057 bodies". `None` for a line that is not a check's.
 pub(super) fn short_line(line: &str) -> Option<String> {
     let verdicts = [
         Verdict::Matches,
@@ -134,9 +134,11 @@ pub(super) fn short_line(line: &str) -> Option<String> {
     if !verdicts.iter().any(|&v| line.starts_with(verdict_phrase(v))) {
         return None;
     }
+    // Without the terms, "the sum of" goes too: "matches the stage figures: 6,057 bodies".
+    let line = line.replacen(" the sum of ", " ", 1);
     Some(match (line.split_once(": "), line.rsplit_once(" = ")) {
         (Some((what, _)), Some((_, sum))) => format!("{what}: {sum}"),
-        _ => line.to_string(),
+        _ => line,
     })
 }
 

@@ -106,7 +106,11 @@ fn render(data: &Dataset, d: &crate::analysis::Discrepancy) -> Discrepancy {
     let details = match d.check {
         Some(check) => super::checks::term_lines(data, &analysis(data).checks[check]),
         None => {
-            let difference = d.difference.map(|diff| format!("Difference: {diff}."));
+            // Figures that differ only in precision both hold: a "difference" would be false.
+            let difference = d
+                .difference
+                .filter(|_| d.kind != DiscrepancyKind::Precision)
+                .map(|diff| format!("Difference: {diff}."));
             difference
                 .into_iter()
                 .chain(d.gap.as_ref().and_then(|g| gap_sentence(data, g)))
@@ -347,13 +351,24 @@ pub fn answer(data: &Dataset, quantity_name: Option<&str>, stage_name: Option<&s
         (None, Some(s)) => format!(" — {}", data.stages[s].name),
         _ => String::new(),
     };
-    let lead = vec![if selected.is_empty() {
-        "No disagreements found: every standing claim agrees.".to_string()
-    } else {
-        format!(
-            "{}, most important first.",
-            counted(selected.len(), "disagreement", "disagreements")
-        )
+    // Figures that differ only in precision are no disagreement: counted apart, listed last.
+    let precision = selected
+        .iter()
+        .filter(|d| d.found.kind == DiscrepancyKind::Precision)
+        .count();
+    let disagreements = selected.len() - precision;
+    let lead = vec![match (disagreements, precision) {
+        (0, 0) => "No disagreements found: every standing claim agrees.".to_string(),
+        (n, 0) => format!("{}, most important first.", counted(n, "disagreement", "disagreements")),
+        (0, p) => format!(
+            "No disagreements; {} only in precision (compatible).",
+            counted(p, "item whose figures differ", "items whose figures differ")
+        ),
+        (n, p) => format!(
+            "{}, most important first; then {} only in precision (compatible).",
+            counted(n, "disagreement", "disagreements"),
+            counted(p, "item whose figures differ", "items whose figures differ")
+        ),
     }];
     Ok(Reply {
         title: format!("Discrepancies{filter}"),

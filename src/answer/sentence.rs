@@ -124,6 +124,9 @@ pub(super) fn attributed_sentence(data: &Dataset, claims: &[&Claim]) -> Option<S
                 quantity.verb_phrase,
                 scope_phrase(data, first.scope)
             )
+        } else if quantity.unit == "%" {
+            // "at about 15%", never "at about 15": a bare percentage reads as a count.
+            clause.figure.with_unit(&quantity.unit)
         } else {
             clause.figure.to_string()
         };

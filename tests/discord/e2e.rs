@@ -806,7 +806,7 @@ async fn the_ping_leads_with_the_consequence_and_never_cuts_a_link() {
         "the first line is the new disagreement between the parties: {content}"
     );
     let total = content
-        .find("contradicts the sum of its stages: 1,212 + 1,200 + 1,200 + 1,200 + 1,246 = 6,058 bodies")
+        .find("contradicts the sum of the stage figures: 1,212 + 1,200 + 1,200 + 1,200 + 1,246 = 6,058 bodies")
         .expect("the total that no longer adds up is named");
     assert!(total < content.find("1,245 → 1,246").expect("the change"), "{content}");
     assert!(content.contains("1,245 → 1,246"), "{content}");
