@@ -1135,3 +1135,81 @@ fn the_short_total_is_fair_to_both_sides_and_names_what_it_leaves_out() {
         short.lead
     );
 }
+
+#[test]
+fn a_quantity_without_a_stated_total_lists_its_stage_figures() {
+    let ceasefire = ceasefire();
+    let reply = ask(&ceasefire, total(Some("hostages freed"), None));
+    assert_eq!(
+        reply.lead,
+        ["No stated total for hostages freed; the stage figures follow."]
+    );
+    assert_eq!(reply.sections[0].heading, "Hostages freed — stage figures");
+    assert_eq!(lines(&reply), ["government spokesman Ivo Marr (gov): 33 hostages"]);
+    let entry = &reply.sections[0].entries[0];
+    assert_eq!(entry.claim_id.as_deref(), Some("C-601"));
+    assert_eq!(
+        entry.details,
+        ["said 26 January 2032", "hostages freed: Stage 2, 26 January 2032"]
+    );
+    assert_eq!(&*entry.citations[0].outlet, "Example Wire");
+    assert_eq!(
+        reply.sentence.as_deref(),
+        Some("Government spokesman Ivo Marr says 33 hostages were freed on 26 January 2032.")
+    );
+
+    let reply = ask(&ceasefire, total(Some("released to eastport"), None));
+    assert_eq!(
+        reply.lead,
+        ["No stated total for prisoners released to Eastport; the stage figures follow."]
+    );
+    assert_eq!(
+        lines(&reply),
+        [
+            "the Valorian Prison Service (gov): 70 prisoners",
+            "the Valorian Prison Service (gov): 456 prisoners"
+        ]
+    );
+    // Two stages' figures are listed, never added up into a total nobody stated.
+    assert_eq!(reply.sentence, None);
+    assert!(!text(&reply).contains("526"), "{}", text(&reply));
+
+    let reply = ask(&ceasefire, total(Some("women"), None));
+    assert_eq!(
+        reply.lead,
+        ["No stated total for women among the hostages freed; the stage figures follow."]
+    );
+    assert_eq!(
+        lines(&reply),
+        ["the Northern Front's prisoners' office (front): 19 hostages"]
+    );
+
+    let quake = quake();
+    let reply = ask(&quake, total(Some("magnitude"), None));
+    assert_eq!(reply.lead, ["No stated total for magnitude; the stage figures follow."]);
+    assert_eq!(
+        lines(&reply),
+        [
+            "the Veridian Seismic Institute (gov): 7.8 Mw",
+            "the Northland Geological Survey (intl): 7.7 Mw",
+            "the Veridian Seismic Institute (gov): 6.7 Mw",
+            "the Northland Geological Survey (intl): 6.72 Mw"
+        ]
+    );
+
+    let data = bundled();
+    let reply = ask(&data, total(Some("bodies exchanged"), None));
+    assert_eq!(
+        reply.lead,
+        ["No stated total for bodies exchanged in both directions; the stage figures follow."]
+    );
+    assert_eq!(lines(&reply), ["The Moscow Times (own framing) (OUTLET): 1,029 bodies"]);
+
+    // Only a selection with no figures at all says nothing is recorded.
+    let reply = ask(&ceasefire, total(Some("hostages freed"), Some("press")));
+    assert_eq!(
+        reply.lead,
+        ["No totals or stage figures are recorded for this selection."]
+    );
+    assert!(reply.sections.is_empty());
+}
