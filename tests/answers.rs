@@ -1213,3 +1213,63 @@ fn a_quantity_without_a_stated_total_lists_its_stage_figures() {
     );
     assert!(reply.sections.is_empty());
 }
+
+#[test]
+fn a_stage_reply_states_its_name_and_date_once() {
+    let ferry = invented();
+    let reply = ask(&ferry, stage("1"));
+    assert_eq!(reply.title, "Day 1 — 10 March 2031");
+    assert!(reply.lead.is_empty(), "{:?}", reply.lead);
+    assert!(!text(&reply).contains("Day 1: 10 March 2031."), "{}", text(&reply));
+
+    let data = bundled();
+    let reply = ask(&data, stage("final"));
+    assert_eq!(
+        reply.lead,
+        [
+            "Monday; road stage, the last under the June deal. The only June stage where the two sides' counts differ (1,245 vs 1,248; RB25-D01, RB25-C11)."
+        ]
+    );
+    let short = figures_bot::answer::short(&data, &reply);
+    assert_eq!(short.lead[0], reply.lead[0]);
+    assert_eq!(
+        short.lead[1],
+        "The figures disagree: Ukraine 1,245 vs Russia 1,248 bodies, a gap of 3."
+    );
+}
+
+#[test]
+fn the_short_timeline_shows_every_stage_on_one_line() {
+    let data = bundled();
+    let short = figures_bot::answer::short(&data, &ask(&data, Query::Timeline));
+    assert!(short.lead.is_empty(), "{:?}", short.lead);
+    assert_eq!(short.sections.len(), 1);
+    assert_eq!(short.sections[0].heading, "11 stages — bodies handed to Ukraine only");
+    let shown: Vec<String> = short.sections[0]
+        .entries
+        .iter()
+        .map(|e| format!("{}: {}", e.who, e.what))
+        .collect();
+    assert_eq!(shown.len(), 11);
+    assert_eq!(
+        shown[1],
+        "Stage 2, 13 June 2025: Ukraine 1,200 · Russia 1,200 ⚠ unconfirmed"
+    );
+    assert_eq!(
+        shown[4],
+        "Stage 5 (final), 16 June 2025: Ukraine 1,245 · Russia 1,248 ⚠ disagree"
+    );
+    assert_eq!(
+        shown[10],
+        "Handover of 19 December 2025: Ukraine 1,003 · Russia 1,003 (also 1,000) ⚠ disagree"
+    );
+    // Within the short form's budget of 1,200 characters (the sentence aside).
+    assert!(text(&short).chars().count() <= 1_200);
+
+    // The full timeline flags the same disagreement.
+    let full = ask(&data, Query::Timeline);
+    assert_eq!(
+        full.sections[0].entries[4].details[0],
+        "bodies handed to Ukraine: Ukraine 1,245 · Russia 1,248 ⚠ disagree"
+    );
+}

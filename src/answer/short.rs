@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use super::{CitationRef, Entry, Reply, Section};
+use crate::analysis::wording::counted;
 use crate::dataset::{Claim, Dataset};
 
 /// Sources per figure in the short form.
@@ -20,6 +21,9 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
     // Already short (`about`, a small stage): nothing to leave out.
     if size(full) <= BUDGET {
         return full.clone();
+    }
+    if full.title == super::timeline::title(data) {
+        return short_timeline(data, full);
     }
     let mut lead: Vec<String> = full.lead.iter().take(1).cloned().collect();
     // The gap as the stage's note states it, in the headline.
@@ -91,6 +95,58 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
                 notes: index,
             },
         );
+    }
+    reply
+}
+
+/// The short timeline: every stage on one line, so that none goes missing unnoticed. Every
+/// quantity's figures when they fit; else the story's main figure only; should even that not
+/// fit, the first stages, and the lead says how many of how many.
+fn short_timeline(data: &Dataset, full: &Reply) -> Reply {
+    let with_lines = |heading: String, lines: Vec<Arc<Entry>>| Reply {
+        title: full.title.clone(),
+        lead: full.lead.clone(),
+        sections: vec![Section {
+            heading,
+            entries: lines,
+            notes: Vec::new(),
+        }],
+        sentence: full.sentence.clone(),
+        footer: full.footer.clone(),
+    };
+    let every_quantity = with_lines("Stages".to_string(), super::timeline::stage_lines(data, None));
+    let Some(main) = data.story.primary_quantity else {
+        return cut_to_budget(every_quantity);
+    };
+    if size(&every_quantity) <= BUDGET {
+        return every_quantity;
+    }
+    // The heading says what the lead did, and what is left out, in fewer characters: a line
+    // saved is a stage kept.
+    let heading = format!(
+        "{} — {} only",
+        counted(data.stages.len(), "stage", "stages"),
+        data.quantities[main].label
+    );
+    let main_only = Reply {
+        lead: Vec::new(),
+        ..with_lines(heading, super::timeline::stage_lines(data, Some(main)))
+    };
+    cut_to_budget(main_only)
+}
+
+/// The timeline's stage lines go from the end until the reply fits; the lead says how many are
+/// left.
+fn cut_to_budget(mut reply: Reply) -> Reply {
+    let stages = reply.sections[0].entries.len();
+    let lead = reply.lead.clone();
+    while size(&reply) > BUDGET && reply.sections[0].entries.len() > 1 {
+        reply.sections[0].entries.pop();
+        reply.lead = lead.clone();
+        reply.lead.push(format!(
+            "First {} of {stages} shown; More or --full for the rest.",
+            reply.sections[0].entries.len()
+        ));
     }
     reply
 }
