@@ -1273,3 +1273,22 @@ fn the_short_timeline_shows_every_stage_on_one_line() {
         "bodies handed to Ukraine: Ukraine 1,245 · Russia 1,248 ⚠ disagree"
     );
 }
+
+#[test]
+fn a_stance_keeps_the_capitals_its_data_gives() {
+    // Only the first letter is raised; the rest of the label is the data's, capitals and all.
+    let ferry = invented();
+    let reply = ask(&ferry, discrepancy(None));
+    assert!(
+        lines(&reply).contains(&"the North Harbour Authority: North-led".to_string()),
+        "{:?}",
+        lines(&reply)
+    );
+    let data = bundled();
+    let reply = ask(&data, discrepancy(None));
+    assert!(
+        lines(&reply).contains(&"Ukraine's Coordination Headquarters for the Treatment of Prisoners of War: Not part of the Istanbul agreements".to_string()),
+        "{:?}",
+        lines(&reply)
+    );
+}
