@@ -1277,18 +1277,15 @@ fn the_short_timeline_shows_every_stage_on_one_line() {
 #[test]
 fn a_stance_keeps_the_capitals_its_data_gives() {
     // Only the first letter is raised; the rest of the label is the data's, capitals and all.
-    let ferry = invented();
-    let reply = ask(&ferry, discrepancy(None));
-    assert!(
-        lines(&reply).contains(&"the North Harbour Authority: North-led".to_string()),
-        "{:?}",
-        lines(&reply)
-    );
-    let data = bundled();
-    let reply = ask(&data, discrepancy(None));
-    assert!(
-        lines(&reply).contains(&"Ukraine's Coordination Headquarters for the Treatment of Prisoners of War: Not part of the Istanbul agreements".to_string()),
-        "{:?}",
-        lines(&reply)
-    );
+    let cases = [
+        (invented(), "the North Harbour Authority: North-led"),
+        (
+            bundled(),
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War: Not part of the Istanbul agreements",
+        ),
+    ];
+    for (data, stance) in cases {
+        let shown = lines(&ask(&data, discrepancy(None)));
+        assert!(shown.iter().any(|l| l == stance), "{shown:?}");
+    }
 }
