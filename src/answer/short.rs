@@ -1,6 +1,6 @@
 //! The short form of a reply, for a quick lookup: the headline, a few figures per section with
 //! at most two sources each (an original report or a wire before mirrors and aggregators), and
-//! the paste-ready sentence. No claim ids or side tags: those are for the full answer.
+//! the paste-ready sentence. No claim ids, cited ids or side tags: those are for the full answer.
 
 use std::sync::Arc;
 
@@ -25,7 +25,7 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
     if full.title == super::timeline::title(data) {
         return short_timeline(data, full);
     }
-    let mut lead: Vec<String> = full.lead.iter().take(1).cloned().collect();
+    let mut lead: Vec<String> = full.lead.iter().take(1).map(|l| without_ids(l)).collect();
     // The gap as the stage's note states it, in the headline.
     lead.extend(
         full.sections
@@ -149,6 +149,40 @@ fn cut_to_budget(mut reply: Reply) -> Reply {
         ));
     }
     reply
+}
+
+/// A lead without the ids it cites in parentheses (a stage's notes: "differ (1,245 vs 1,248;
+/// RB25-D01, RB25-C11)" → "differ (1,245 vs 1,248)"): ids are for the full answer.
+fn without_ids(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(" (") {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let kept: Vec<String> = rest[open + 2..close]
+            .split("; ")
+            .map(|part| {
+                let words: Vec<&str> = part.split(", ").filter(|w| !is_id(w)).collect();
+                words.join(", ")
+            })
+            .filter(|part| !part.is_empty())
+            .collect();
+        if !kept.is_empty() {
+            out.push_str(&format!(" ({})", kept.join("; ")));
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// "RB25-D01", "C-601": capitals and digits around a hyphen, with a digit after it.
+fn is_id(word: &str) -> bool {
+    let id_part = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    word.split_once('-')
+        .is_some_and(|(a, b)| id_part(a) && id_part(b) && b.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// Lists with more items than this get an index when cut (a side per section is no list).
