@@ -1274,3 +1274,161 @@ fn percentages_and_precision_differences_read_right() {
         aftershock.notes
     );
 }
+
+#[test]
+fn a_quantity_without_a_stated_total_lists_its_stage_figures() {
+    let ceasefire = ceasefire();
+    let reply = ask(&ceasefire, total(Some("hostages freed"), None));
+    assert_eq!(
+        reply.lead,
+        ["No stated total for hostages freed; the stage figures follow."]
+    );
+    assert_eq!(reply.sections[0].heading, "Hostages freed — stage figures");
+    assert_eq!(lines(&reply), ["government spokesman Ivo Marr (gov): 33 hostages"]);
+    let entry = &reply.sections[0].entries[0];
+    assert_eq!(entry.claim_id.as_deref(), Some("C-601"));
+    assert_eq!(
+        entry.details,
+        ["said 26 January 2032", "hostages freed: Stage 2, 26 January 2032"]
+    );
+    assert_eq!(&*entry.citations[0].outlet, "Example Wire");
+    assert_eq!(
+        reply.sentence.as_deref(),
+        Some("Government spokesman Ivo Marr says 33 hostages were freed on 26 January 2032.")
+    );
+
+    let reply = ask(&ceasefire, total(Some("released to eastport"), None));
+    assert_eq!(
+        reply.lead,
+        ["No stated total for prisoners released to Eastport; the stage figures follow."]
+    );
+    assert_eq!(
+        lines(&reply),
+        [
+            "the Valorian Prison Service (gov): 70 prisoners",
+            "the Valorian Prison Service (gov): 456 prisoners"
+        ]
+    );
+    // Two stages' figures are listed, never added up into a total nobody stated.
+    assert_eq!(reply.sentence, None);
+    assert!(!text(&reply).contains("526"), "{}", text(&reply));
+
+    let reply = ask(&ceasefire, total(Some("women"), None));
+    assert_eq!(
+        reply.lead,
+        ["No stated total for women among the hostages freed; the stage figures follow."]
+    );
+    assert_eq!(
+        lines(&reply),
+        ["the Northern Front's prisoners' office (front): 19 hostages"]
+    );
+
+    let quake = quake();
+    let reply = ask(&quake, total(Some("magnitude"), None));
+    assert_eq!(reply.lead, ["No stated total for magnitude; the stage figures follow."]);
+    assert_eq!(
+        lines(&reply),
+        [
+            "the Veridian Seismic Institute (gov): 7.8 Mw",
+            "the Northland Geological Survey (intl): 7.7 Mw",
+            "the Veridian Seismic Institute (gov): 6.7 Mw",
+            "the Northland Geological Survey (intl): 6.72 Mw"
+        ]
+    );
+
+    let data = bundled();
+    let reply = ask(&data, total(Some("bodies exchanged"), None));
+    assert_eq!(
+        reply.lead,
+        ["No stated total for bodies exchanged in both directions; the stage figures follow."]
+    );
+    assert_eq!(lines(&reply), ["The Moscow Times (own framing) (OUTLET): 1,029 bodies"]);
+
+    // Only a selection with no figures at all says nothing is recorded.
+    let reply = ask(&ceasefire, total(Some("hostages freed"), Some("press")));
+    assert_eq!(
+        reply.lead,
+        ["No totals or stage figures are recorded for this selection."]
+    );
+    assert!(reply.sections.is_empty());
+}
+
+#[test]
+fn a_stage_reply_states_its_name_and_date_once() {
+    let ferry = invented();
+    let reply = ask(&ferry, stage("1"));
+    assert_eq!(reply.title, "Day 1 — 10 March 2031");
+    assert!(reply.lead.is_empty(), "{:?}", reply.lead);
+    assert!(!text(&reply).contains("Day 1: 10 March 2031."), "{}", text(&reply));
+
+    let data = bundled();
+    let reply = ask(&data, stage("final"));
+    assert_eq!(
+        reply.lead,
+        [
+            "Monday; road stage, the last under the June deal. The only June stage where the two sides' counts differ (1,245 vs 1,248; RB25-D01, RB25-C11)."
+        ]
+    );
+    let short = figures_bot::answer::short(&data, &reply);
+    // The short reply keeps the stage's notes, without the ids they cite.
+    assert_eq!(
+        short.lead[0],
+        "Monday; road stage, the last under the June deal. The only June stage where the two sides' counts differ (1,245 vs 1,248)."
+    );
+    assert_eq!(
+        short.lead[1],
+        "The figures disagree: Ukraine 1,245 vs Russia 1,248 bodies, a gap of 3."
+    );
+}
+
+#[test]
+fn the_short_timeline_shows_every_stage_on_one_line() {
+    let data = bundled();
+    let short = figures_bot::answer::short(&data, &ask(&data, Query::Timeline));
+    assert!(short.lead.is_empty(), "{:?}", short.lead);
+    assert_eq!(short.sections.len(), 1);
+    assert_eq!(short.sections[0].heading, "11 stages — bodies handed to Ukraine only");
+    let shown: Vec<String> = short.sections[0]
+        .entries
+        .iter()
+        .map(|e| format!("{}: {}", e.who, e.what))
+        .collect();
+    assert_eq!(shown.len(), 11);
+    assert_eq!(
+        shown[1],
+        "Stage 2, 13 June 2025: Ukraine 1,200 · Russia 1,200 ⚠ unconfirmed"
+    );
+    assert_eq!(
+        shown[4],
+        "Stage 5 (final), 16 June 2025: Ukraine 1,245 · Russia 1,248 ⚠ disagree"
+    );
+    assert_eq!(
+        shown[10],
+        "Handover of 19 December 2025: Ukraine 1,003 · Russia 1,003 (also 1,000) ⚠ disagree"
+    );
+    // Within the short form's budget of 1,200 characters (the sentence aside).
+    assert!(text(&short).chars().count() <= 1_200);
+
+    // The full timeline flags the same disagreement.
+    let full = ask(&data, Query::Timeline);
+    assert_eq!(
+        full.sections[0].entries[4].details[0],
+        "bodies handed to Ukraine: Ukraine 1,245 · Russia 1,248 ⚠ disagree"
+    );
+}
+
+#[test]
+fn a_stance_keeps_the_capitals_its_data_gives() {
+    // Only the first letter is raised; the rest of the label is the data's, capitals and all.
+    let cases = [
+        (invented(), "the North Harbour Authority: North-led"),
+        (
+            bundled(),
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War: Not part of the Istanbul agreements",
+        ),
+    ];
+    for (data, stance) in cases {
+        let shown = lines(&ask(&data, discrepancy(None)));
+        assert!(shown.iter().any(|l| l == stance), "{shown:?}");
+    }
+}

@@ -284,3 +284,47 @@ fn early_days_are_checked_with_the_updates_of_their_own_day() {
         "{v:?}"
     );
 }
+
+#[test]
+fn the_count_line_is_plain_english() {
+    let all = Query::Checks {
+        quantity: None,
+        stage: None,
+    };
+    let lead = |path: &str| figures_bot::answer(&load(path), &all).unwrap().lead;
+    assert_eq!(
+        lead("data/repatriation-2025.toml"),
+        ["24 checks: 6 contradict, 10 are consistent, 7 match, 1 cannot be checked."]
+    );
+    // A verb agrees with its count; a verdict no check has is left out.
+    assert_eq!(
+        lead("tests/data/invented-ferry-evacuation.toml"),
+        ["3 checks: 1 contradicts, 1 is consistent, 1 matches."]
+    );
+    assert_eq!(
+        lead("tests/data/invented-quake-toll.toml"),
+        ["4 checks: 2 are consistent, 2 match."]
+    );
+    // A check that cannot be checked is headed in the same words, never "unchecked".
+    let data = load("tests/data/invented-ceasefire-exchanges.toml");
+    let reply = figures_bot::answer(&data, &all).unwrap();
+    assert_eq!(
+        reply.lead,
+        ["14 checks: 4 contradict, 3 are consistent, 5 match, 2 cannot be checked."]
+    );
+    let unchecked: Vec<&str> = reply
+        .sections
+        .iter()
+        .map(|s| s.heading.as_str())
+        .filter(|h| {
+            !["contradicts", "consistent", "matches"]
+                .iter()
+                .any(|v| h.starts_with(v))
+        })
+        .collect();
+    assert_eq!(unchecked.len(), 2);
+    assert!(
+        unchecked.iter().all(|h| h.starts_with("cannot be checked — ")),
+        "{unchecked:?}"
+    );
+}

@@ -76,15 +76,7 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, stage: Option<&str>) -> Re
     let chosen = selected_indices(data, quantity, stage)?;
     let all = &analysis(data).checks;
     let checks: Vec<&Check> = chosen.iter().map(|&i| &all[i]).collect();
-    let count = |v: Verdict| checks.iter().filter(|c| c.verdict == v).count();
-    let mut lead = vec![format!(
-        "{} — {} contradict, {} consistent, {} match, {} cannot be checked.",
-        counted(checks.len(), "check", "checks"),
-        count(Verdict::Contradicts),
-        count(Verdict::Consistent),
-        count(Verdict::Matches),
-        count(Verdict::Unchecked)
-    )];
+    let mut lead = vec![count_line(&checks)];
     if checks.is_empty() {
         lead = vec!["No stated total here can be checked against stage figures or parts.".to_string()];
     }
@@ -108,13 +100,55 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, stage: Option<&str>) -> Re
     })
 }
 
+/// "3 checks: 1 contradicts, 1 is consistent, 1 matches.": each verdict with a verb that agrees
+/// with its count, in the order the checks are listed; a verdict no check has is left out.
+fn count_line(checks: &[&Check]) -> String {
+    let verdicts = [
+        Verdict::Contradicts,
+        Verdict::Consistent,
+        Verdict::Matches,
+        Verdict::Unchecked,
+    ];
+    let counts: Vec<String> = verdicts
+        .iter()
+        .map(|&v| (v, checks.iter().filter(|c| c.verdict == v).count()))
+        .filter(|&(_, n)| n > 0)
+        .map(|(v, n)| format!("{n} {}", verdict_verb(v, n)))
+        .collect();
+    format!("{}: {}.", counted(checks.len(), "check", "checks"), counts.join(", "))
+}
+
+/// The verdict as a verb for `n` checks: "contradicts" / "contradict", "is consistent" / "are
+/// consistent", "cannot be checked" (the same words as a check's own line).
+fn verdict_verb(verdict: Verdict, n: usize) -> &'static str {
+    let one = n == 1;
+    match verdict {
+        Verdict::Contradicts if one => "contradicts",
+        Verdict::Contradicts => "contradict",
+        Verdict::Consistent if one => "is consistent",
+        Verdict::Consistent => "are consistent",
+        Verdict::Matches if one => "matches",
+        Verdict::Matches => "match",
+        Verdict::Unchecked => "cannot be checked",
+    }
+}
+
+/// A check's heading opens with its verdict as the reader knows it: "unchecked" is JSON's word;
+/// a reply says "cannot be checked", as the count line and the check's own line do.
+fn verdict_heading(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Unchecked => verdict_verb(verdict, 1),
+        verdict => verdict.name(),
+    }
+}
+
 /// "matches — Ukraine's Coordination Headquarters: 6,057 bodies were handed to Ukraine, 11–16 June 2025".
 fn heading(data: &Dataset, check: &Check) -> String {
     let stated = &data.claims[check.stated];
     let quantity = &data.quantities[stated.quantity];
     format!(
         "{} — {}: {} {}, {}",
-        check.verdict.name(),
+        verdict_heading(check.verdict),
         data.claimant_names(&stated.claimants),
         stated.figure.with_unit(&quantity.unit),
         quantity.verb_phrase,

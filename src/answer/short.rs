@@ -1,6 +1,6 @@
 //! The short form of a reply, for a quick lookup: the headline, a few figures per section with
 //! at most two sources each (an original report or a wire before mirrors and aggregators), and
-//! the paste-ready sentence. No claim ids or side tags: those are for the full answer.
+//! the paste-ready sentence. No claim ids, cited ids or side tags: those are for the full answer.
 
 use std::sync::Arc;
 
@@ -8,6 +8,7 @@ use super::{CitationRef, Entry, Reply, Section};
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
+use crate::analysis::wording::counted;
 use crate::dataset::{Claim, Dataset, Scope};
 use crate::date::Date;
 
@@ -33,7 +34,10 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
         }
         return reply;
     }
-    let mut lead: Vec<String> = full.lead.iter().take(1).cloned().collect();
+    if full.title == super::timeline::title(data) {
+        return short_timeline(data, full);
+    }
+    let mut lead: Vec<String> = full.lead.iter().take(1).map(|l| without_ids(l)).collect();
     // The gap as the stage's note states it, in the headline.
     lead.extend(
         full.sections
@@ -125,6 +129,92 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
 
 /// How a section's note on the figures it left out begins.
 const MORE_PREFIX: &str = "+";
+
+/// The short timeline: every stage on one line, so that none goes missing unnoticed. Every
+/// quantity's figures when they fit; else the story's main figure only; should even that not
+/// fit, the first stages, and the lead says how many of how many.
+fn short_timeline(data: &Dataset, full: &Reply) -> Reply {
+    let with_lines = |heading: String, lines: Vec<Arc<Entry>>| Reply {
+        title: full.title.clone(),
+        lead: full.lead.clone(),
+        sections: vec![Section {
+            heading,
+            entries: lines,
+            notes: Vec::new(),
+        }],
+        sentence: full.sentence.clone(),
+        footer: full.footer.clone(),
+    };
+    let every_quantity = with_lines("Stages".to_string(), super::timeline::stage_lines(data, None));
+    let Some(main) = data.story.primary_quantity else {
+        return cut_to_budget(every_quantity);
+    };
+    if size(&every_quantity) <= BUDGET {
+        return every_quantity;
+    }
+    // The heading says what the lead did, and what is left out, in fewer characters: a line
+    // saved is a stage kept.
+    let heading = format!(
+        "{} — {} only",
+        counted(data.stages.len(), "stage", "stages"),
+        data.quantities[main].label
+    );
+    let main_only = Reply {
+        lead: Vec::new(),
+        ..with_lines(heading, super::timeline::stage_lines(data, Some(main)))
+    };
+    cut_to_budget(main_only)
+}
+
+/// The timeline's stage lines go from the end until the reply fits; the lead says how many are
+/// left.
+fn cut_to_budget(mut reply: Reply) -> Reply {
+    let stages = reply.sections[0].entries.len();
+    let lead = reply.lead.clone();
+    while size(&reply) > BUDGET && reply.sections[0].entries.len() > 1 {
+        reply.sections[0].entries.pop();
+        reply.lead = lead.clone();
+        reply.lead.push(format!(
+            "First {} of {stages} shown; More or --full for the rest.",
+            reply.sections[0].entries.len()
+        ));
+    }
+    reply
+}
+
+/// A lead without the ids it cites in parentheses (a stage's notes: "differ (1,245 vs 1,248;
+/// RB25-D01, RB25-C11)" → "differ (1,245 vs 1,248)"): ids are for the full answer.
+fn without_ids(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(" (") {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let kept: Vec<String> = rest[open + 2..close]
+            .split("; ")
+            .map(|part| {
+                let words: Vec<&str> = part.split(", ").filter(|w| !is_id(w)).collect();
+                words.join(", ")
+            })
+            .filter(|part| !part.is_empty())
+            .collect();
+        if !kept.is_empty() {
+            out.push_str(&format!(" ({})", kept.join("; ")));
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// "RB25-D01", "C-601": capitals and digits around a hyphen, with a digit after it.
+fn is_id(word: &str) -> bool {
+    let id_part = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    word.split_once('-')
+        .is_some_and(|(a, b)| id_part(a) && id_part(b) && b.chars().any(|c| c.is_ascii_digit()))
+}
 
 /// Lists with more items than this get an index when cut (a side per section is no list).
 const INDEXED_FROM: usize = 3;

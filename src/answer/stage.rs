@@ -46,8 +46,7 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
         sort_claims(data, &mut claims);
         let standing: Vec<&Claim> = claims.iter().copied().filter(|c| c.status.stands()).collect();
         let mut notes = Vec::new();
-        let values: Vec<_> = standing.iter().map(|c| c.figure).collect();
-        if values.windows(2).any(|w| !w[0].compatible_with(&w[1])) {
+        if disagree(&standing) {
             notes.push(disagreement_note(data, &standing, &quantity.unit));
         }
         // The primary quantity's sentence leads; otherwise the first quantity with figures.
@@ -61,10 +60,8 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
             notes,
         });
     }
-    let mut lead = vec![format!("{}: {}.", stage.name, stage.when)];
-    if let Some(notes) = &stage.notes {
-        lead.push(notes.clone());
-    }
+    // The title already names the stage and its date: the lead is the stage's own notes.
+    let mut lead: Vec<String> = stage.notes.iter().cloned().collect();
     if sections.is_empty() {
         lead.push("No figures are recorded for this stage.".to_string());
     }
@@ -75,6 +72,22 @@ pub fn answer(data: &Dataset, query: &str) -> Result<Reply, LookupError> {
         sentence,
         footer: footer(data),
     })
+}
+
+/// Whether the standing figures for quantity `q` at stage `s` cannot all be right: what the
+/// stage's "The figures disagree" note and the timeline's "⚠ disagree" both say.
+pub(super) fn figures_disagree(data: &Dataset, q: usize, s: usize) -> bool {
+    let mut claims: Vec<&Claim> = data
+        .claims_with(q, Scope::Stage(s))
+        .filter(|c| c.status.stands())
+        .collect();
+    sort_claims(data, &mut claims);
+    disagree(&claims)
+}
+
+/// Standing figures, in `sort_claims` order, that cannot all be right.
+fn disagree(standing: &[&Claim]) -> bool {
+    standing.windows(2).any(|w| !w[0].figure.compatible_with(&w[1].figure))
 }
 
 pub(super) fn capitalise_label(label: &str) -> String {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::total::{Who, stage_figures};
-use super::{Entry, Query, Question, Reply, Section, citation_ref, footer};
+use super::{CitationRef, Entry, Query, Question, Reply, Section, citation_ref, footer};
 use crate::dataset::{Dataset, Scope};
 
 pub const QUESTION: Question = Question {
@@ -30,33 +30,9 @@ pub fn answer(data: &Dataset) -> Reply {
     for (s, stage) in data.stages.iter().enumerate() {
         let mut details = Vec::new();
         let mut citations = Vec::new();
-        for (q, quantity) in data.quantities.iter().enumerate() {
-            if data.claims_with(q, Scope::Stage(s)).next().is_none() {
-                continue;
-            }
-            let mut per_side = Vec::new();
-            for side in 0..data.sides.len() {
-                let figures = stage_figures(data, q, Who::Side(side), s);
-                let Some(first) = figures.first() else { continue };
-                let mut text = format!("{} {}{}", data.sides[side].name, first.figure, flag(first));
-                if figures.iter().any(|c| c.figure != first.figure) {
-                    let others: Vec<String> = figures
-                        .iter()
-                        .filter(|c| c.figure != first.figure)
-                        .map(|c| format!("{}{}", c.figure, flag(c)))
-                        .collect();
-                    text.push_str(&format!(" (also {})", others.join(", ")));
-                }
-                per_side.push(text);
-                // One link per source: two sides' figures often come from one report.
-                if let Some(c) = first.citations.first().map(|c| citation_ref(data, c))
-                    && !citations.iter().any(|o: &super::CitationRef| o.url == c.url)
-                {
-                    citations.push(c);
-                }
-            }
-            if !per_side.is_empty() {
-                details.push(format!("{}: {}", quantity.label, per_side.join(" · ")));
+        for q in 0..data.quantities.len() {
+            if let Some(figures) = side_figures(data, q, s, &mut citations) {
+                details.push(format!("{}: {figures}", data.quantities[q].label));
             }
         }
         if details.is_empty() {
@@ -72,7 +48,7 @@ pub fn answer(data: &Dataset) -> Reply {
         }));
     }
     Reply {
-        title: format!("Timeline — {}", data.story.title),
+        title: title(data),
         lead: vec![format!(
             "{} in order.",
             crate::analysis::wording::counted(data.stages.len(), "stage", "stages")
@@ -85,6 +61,81 @@ pub fn answer(data: &Dataset) -> Reply {
         sentence: None,
         footer: footer(data),
     }
+}
+
+/// The timeline's title: the short form knows a timeline by it.
+pub(super) fn title(data: &Dataset) -> String {
+    format!("Timeline — {}", data.story.title)
+}
+
+/// One quantity's figures for one stage, each side's best first, with its other figures and
+/// flags: "Ukraine 1,245 · Russia 1,248 ⚠ disagree". `None` when nobody gave one. The first
+/// figure's source of each side is added to `citations`, each link once (two sides' figures
+/// often come from one report).
+fn side_figures(data: &Dataset, q: usize, s: usize, citations: &mut Vec<CitationRef>) -> Option<String> {
+    data.claims_with(q, Scope::Stage(s)).next()?;
+    let mut per_side = Vec::new();
+    for side in 0..data.sides.len() {
+        let figures = stage_figures(data, q, Who::Side(side), s);
+        let Some(first) = figures.first() else { continue };
+        let mut text = format!("{} {}{}", data.sides[side].name, first.figure, flag(first));
+        if figures.iter().any(|c| c.figure != first.figure) {
+            let others: Vec<String> = figures
+                .iter()
+                .filter(|c| c.figure != first.figure)
+                .map(|c| format!("{}{}", c.figure, flag(c)))
+                .collect();
+            text.push_str(&format!(" (also {})", others.join(", ")));
+        }
+        per_side.push(text);
+        if let Some(c) = first.citations.first().map(|c| citation_ref(data, c))
+            && !citations.iter().any(|o| o.url == c.url)
+        {
+            citations.push(c);
+        }
+    }
+    if per_side.is_empty() {
+        return None;
+    }
+    let mut line = per_side.join(" · ");
+    // The same test as the stage's own "The figures disagree" note.
+    if super::stage::figures_disagree(data, q, s) {
+        line.push_str(" ⚠ disagree");
+    }
+    Some(line)
+}
+
+/// The timeline in one line per stage, for the short reply: "**Stage 5 (final), 16 June
+/// 2025**: Ukraine 1,245 · Russia 1,248 ⚠ disagree". Only `quantity`'s figures when given (its
+/// label is then left to the heading); else every quantity's, each named.
+pub(super) fn stage_lines(data: &Dataset, quantity: Option<usize>) -> Vec<Arc<Entry>> {
+    (0..data.stages.len())
+        .map(|s| {
+            let mut citations = Vec::new();
+            let figures: Vec<String> = (0..data.quantities.len())
+                .filter(|&q| quantity.is_none_or(|only| only == q))
+                .filter_map(|q| {
+                    let figures = side_figures(data, q, s, &mut citations)?;
+                    Some(match quantity {
+                        Some(_) => figures,
+                        None => format!("{}: {figures}", data.quantities[q].label),
+                    })
+                })
+                .collect();
+            Arc::new(Entry {
+                who: data.stage_label(s),
+                what: if figures.is_empty() {
+                    "no figures recorded".to_string()
+                } else {
+                    figures.join("; ")
+                },
+                details: Vec::new(),
+                status: None,
+                citations: Vec::new(),
+                claim_id: None,
+            })
+        })
+        .collect()
 }
 
 /// " ⚠ unconfirmed" after a figure nobody could confirm: a timeline row is read alone.

@@ -175,6 +175,7 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
             None => (0..data.sides.len()).map(Who::Side).collect(),
         };
         let mut side_totals: Vec<(Who, &Claim)> = Vec::new();
+        let sections_before = sections.len();
         for who in whos {
             let mut stated: Vec<&Claim> = stated_totals[q]
                 .iter()
@@ -213,9 +214,45 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
                 notes: Vec::new(),
             });
         }
-        // A quantity named outright that has only whole-story figures (a deal's size, an offer):
-        // show them rather than an empty answer; there is nothing to add up.
-        if named_quantity && !has_totals(data, q) {
+        let no_stated_total = sections.len() == sections_before;
+        // A quantity asked about alone with no stated total: its stage figures, each with who
+        // gave it, rather than an answer that says nothing is recorded. Listed, not added up:
+        // a sum nobody stated is not a total.
+        if no_stated_total && quantities.len() == 1 {
+            let mut staged: Vec<&Claim> = data
+                .claims
+                .iter()
+                .filter(|c| c.quantity == q && matches!(c.scope, Scope::Stage(_)))
+                .filter(|c| filter.is_none_or(|who| who.includes(data, c)))
+                .collect();
+            sort_claims(data, &mut staged);
+            // In stage order; within a stage, as `sort_claims` ranks them.
+            staged.sort_by_key(|c| match c.scope {
+                Scope::Stage(stage) => stage,
+                _ => usize::MAX,
+            });
+            if !staged.is_empty() {
+                let from = filter
+                    .map(|who| format!(" from {}", who.name(data)))
+                    .unwrap_or_default();
+                lead.push(format!(
+                    "No stated total for {}{from}; the stage figures follow.",
+                    quantity.label
+                ));
+                sections.push(Section {
+                    heading: format!("{} — stage figures", capitalise_label(&quantity.label)),
+                    entries: staged.iter().map(|c| claim_entry(data, c, true)).collect(),
+                    notes: Vec::new(),
+                });
+                // One stage's figures make one sentence; several stages' would read as a total.
+                if staged.iter().all(|c| c.scope == staged[0].scope) {
+                    sentence = sentence.or_else(|| attributed_sentence(data, &staged));
+                }
+            }
+        }
+        // A quantity named outright with no stated total that has whole-story figures (a deal's
+        // size, an offer): show them too; there is nothing to add up.
+        if named_quantity && no_stated_total {
             let mut whole: Vec<&Claim> = data
                 .claims_with(q, Scope::Whole)
                 .filter(|c| filter.is_none_or(|who| who.includes(data, c)))
@@ -268,8 +305,4 @@ pub fn answer(data: &Dataset, quantity: Option<&str>, claimant: Option<&str>) ->
         sentence,
         footer: footer(data),
     })
-}
-
-fn has_totals(data: &Dataset, q: usize) -> bool {
-    data.claims.iter().any(|c| c.quantity == q && c.scope != Scope::Whole)
 }
