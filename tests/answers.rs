@@ -1261,7 +1261,10 @@ fn percentages_and_precision_differences_read_right() {
     let found = ask(&data, discrepancy(None));
     assert_eq!(
         found.lead,
-        ["3 disagreements, most important first; then 3 items whose figures differ only in precision (compatible)."]
+        [
+            "3 disagreements, most important first; then 3 items that differ only in precision or in how one statement was \
+          reported."
+        ]
     );
     let aftershock = found
         .sections
@@ -1431,4 +1434,38 @@ fn a_stance_keeps_the_capitals_its_data_gives() {
         let shown = lines(&ask(&data, discrepancy(None)));
         assert!(shown.iter().any(|l| l == stance), "{shown:?}");
     }
+}
+
+/// Putin's "6,000" was also reported as "more than 6,000" (one statement, one day): the version
+/// that adds up makes the other a question of rendering, listed with the precision items, not a
+/// total that contradicts its stages. Putin's 57, with no such version, still contradicts.
+#[test]
+fn a_statement_reported_two_ways_is_no_contradiction_when_one_version_adds_up() {
+    let data = bundled();
+    let found = discrepancies(&data);
+    let putin = found
+        .iter()
+        .find(|d| {
+            d.found
+                .headline
+                .starts_with("Total, 11–16 June 2025: Vladimir Putin said 6,000 bodies")
+        })
+        .unwrap();
+    assert_eq!(putin.found.kind, DiscrepancyKind::Precision);
+    assert!(
+        putin.found.headline.ends_with(
+            "; the same statement was also reported as more than 6,000, which adds up — bodies handed to Ukraine"
+        ),
+        "{}",
+        putin.found.headline
+    );
+    let fifty_seven = found
+        .iter()
+        .find(|d| {
+            d.found
+                .headline
+                .starts_with("Total, 11–16 June 2025: Vladimir Putin said 57 bodies")
+        })
+        .unwrap();
+    assert_eq!(fifty_seven.found.kind, DiscrepancyKind::TotalVsStages);
 }

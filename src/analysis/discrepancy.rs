@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::wording::{capitalise, counted, one_line};
-use super::{CheckKind, Choice, Piece, Verdict, analysis};
+use super::{Check, CheckKind, Choice, Piece, Verdict, analysis};
 use crate::dataset::{Claim, Dataset, Scope};
 use crate::figure::{Figure, Number};
 
@@ -486,8 +486,28 @@ pub fn explain_total_gap(data: &Dataset, totals: &[&Claim]) -> Option<TotalGap> 
 /// Stated totals that contradict the sum of what they cover (their stages and earlier counts,
 /// or their parts): only a `contradicts` verdict is a discrepancy.
 fn totals_that_do_not_add_up(data: &Dataset, found: &mut Vec<Discrepancy>) {
-    for (index, check) in analysis(data)
-        .checks
+    let checks = &analysis(data).checks;
+    // Versions of one statement (same claimants, same day: Putin's "6,000" and "more than
+    // 6,000"): when another version adds up, the rendering is in doubt, not the count.
+    type Statement<'d> = (&'d [usize], usize, Scope, crate::date::Date, CheckKind);
+    let statement = |c: &Check| {
+        let claim = &data.claims[c.stated];
+        (
+            claim.claimants.as_slice(),
+            claim.quantity,
+            claim.scope,
+            claim.said.date,
+            c.kind,
+        )
+    };
+    let mut fitting: HashMap<Statement, usize> = HashMap::new();
+    for check in checks
+        .iter()
+        .filter(|c| matches!(c.verdict, Verdict::Matches | Verdict::Consistent))
+    {
+        fitting.entry(statement(check)).or_insert(check.stated);
+    }
+    for (index, check) in checks
         .iter()
         .enumerate()
         .filter(|(_, c)| c.verdict == Verdict::Contradicts)
@@ -495,11 +515,16 @@ fn totals_that_do_not_add_up(data: &Dataset, found: &mut Vec<Discrepancy>) {
         let claim = &data.claims[check.stated];
         let unit = &data.quantities[claim.quantity].unit;
         let outlet = data.sides[data.side_of(claim)].is_outlet;
+        let version = fitting.get(&statement(check)).map(|&i| &data.claims[i]);
         let kind = match (outlet, check.kind) {
+            _ if version.is_some() => DiscrepancyKind::Precision,
             (true, _) => DiscrepancyKind::OutletFigure,
             (false, CheckKind::Stages) => DiscrepancyKind::TotalVsStages,
             (false, CheckKind::Breakdown(_)) => DiscrepancyKind::BreakdownVsTotal,
         };
+        let other_version = version
+            .map(|v| format!("; the same statement was also reported as {}, which adds up", v.figure))
+            .unwrap_or_default();
         let difference = (check.exact && claim.figure.is_exact()).then(|| (claim.figure.value - check.low).abs());
         let mut involved = vec![check.stated];
         involved.extend(check.term_claims());
@@ -509,7 +534,7 @@ fn totals_that_do_not_add_up(data: &Dataset, found: &mut Vec<Discrepancy>) {
             scope: Some(claim.scope),
             topic: None,
             headline: format!(
-                "{}: {} {} {}, which {} — {}",
+                "{}: {} {} {}, which {}{other_version} — {}",
                 scope_label(data, claim.scope),
                 data.claimant_names(&claim.claimants),
                 // Past statements in the past tense (wire style).

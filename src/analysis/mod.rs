@@ -78,7 +78,7 @@ pub struct Term {
     pub choice: Choice,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CheckKind {
     /// A cumulative total against the stages (and earlier counts) it covers.
     Stages,

@@ -351,7 +351,8 @@ pub fn answer(data: &Dataset, quantity_name: Option<&str>, stage_name: Option<&s
         (None, Some(s)) => format!(" — {}", data.stages[s].name),
         _ => String::new(),
     };
-    // Figures that differ only in precision are no disagreement: counted apart, listed last.
+    // Figures that differ only in precision, or versions of one statement of which one adds up,
+    // are no disagreement: counted apart, listed last.
     let precision = selected
         .iter()
         .filter(|d| d.found.kind == DiscrepancyKind::Precision)
@@ -361,13 +362,13 @@ pub fn answer(data: &Dataset, quantity_name: Option<&str>, stage_name: Option<&s
         (0, 0) => "No disagreements found: every standing claim agrees.".to_string(),
         (n, 0) => format!("{}, most important first.", counted(n, "disagreement", "disagreements")),
         (0, p) => format!(
-            "No disagreements; {} only in precision (compatible).",
-            counted(p, "item whose figures differ", "items whose figures differ")
+            "No disagreements; {} only in precision or in how one statement was reported.",
+            counted(p, "item differs", "items differ")
         ),
         (n, p) => format!(
-            "{}, most important first; then {} only in precision (compatible).",
+            "{}, most important first; then {} only in precision or in how one statement was reported.",
             counted(n, "disagreement", "disagreements"),
-            counted(p, "item whose figures differ", "items whose figures differ")
+            counted(p, "item that differs", "items that differ")
         ),
     }];
     Ok(Reply {
