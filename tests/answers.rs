@@ -118,9 +118,9 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
     );
     let all = lines(&reply);
     assert!(all.contains(
-        &"Ukraine's Coordination Headquarters for the Treatment of Prisoners of War (UA): 6,057 bodies".to_string()
+        &"Ukraine's Coordination Headquarters for the Treatment of Prisoners of War: 6,057 bodies".to_string()
     ));
-    assert!(all.contains(&"Vladimir Medinsky (RU) and Russia's Defence Ministry (RU): 6,060 bodies".to_string()));
+    assert!(all.contains(&"Vladimir Medinsky and Russia's Defence Ministry: 6,060 bodies".to_string()));
     // Ukraine's five June stage figures add up to its stated total.
     let chq_total = reply.sections[0]
         .entries
@@ -864,7 +864,7 @@ fn the_gap_is_stated_and_unconfirmed_figures_flagged_everywhere() {
         .unwrap();
     assert!(
         stage6.details[0]
-            .starts_with("prisoners released: Government of Valoria 643 ⚠ unconfirmed · Press 600 (also 596)"),
+            .starts_with("prisoners released: Government of Valoria 643 ⚠ unconfirmed · Example Wire 600 · The Example Herald 596 ⚠ disagree"),
         "{}",
         stage6.details[0]
     );
@@ -1468,4 +1468,31 @@ fn a_statement_reported_two_ways_is_no_contradiction_when_one_version_adds_up() 
         })
         .unwrap();
     assert_eq!(fifty_seven.found.kind, DiscrepancyKind::TotalVsStages);
+}
+
+/// Two sides that give the same figure are two positions, never one line ("Rustem Umerov and
+/// Vladimir Putin: more than 6,000"); outlets are each their own.
+#[test]
+fn a_discrepancys_positions_never_join_two_sides() {
+    let data = bundled();
+    let found = discrepancies(&data);
+    let june = found
+        .iter()
+        .find(|d| d.found.headline.starts_with("Total, 11–16 June 2025: 6,057 vs 6,060"))
+        .unwrap();
+    let who: Vec<String> = june
+        .positions
+        .iter()
+        .map(|p| format!("{}: {}", p.who, p.what))
+        .collect();
+    assert_eq!(
+        who[..5],
+        [
+            "Ukraine's Coordination Headquarters for the Treatment of Prisoners of War: 6,057 bodies",
+            "Vladimir Medinsky and Russia's Defence Ministry: 6,060 bodies",
+            "Vladimir Putin: 6,000 bodies",
+            "Rustem Umerov: more than 6,000 bodies",
+            "Vladimir Putin: more than 6,000 bodies",
+        ]
+    );
 }

@@ -281,7 +281,9 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             claims: members,
             positions: distinct
                 .into_iter()
-                .map(|(figure, claims)| Position::Figure { figure, claims })
+                .flat_map(|(figure, claims)| {
+                    per_giver(data, claims).map(move |claims| Position::Figure { figure, claims })
+                })
                 .collect(),
             gap,
             check: None,
@@ -289,6 +291,30 @@ fn figure_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             folded: Vec::new(),
         });
     }
+}
+
+/// The claims giving one figure, split by who gave it: a party by its side, an outlet by itself
+/// (each counts on its own), in order of first appearance. Two sides giving the same figure are
+/// two positions, never one line.
+fn per_giver(data: &Dataset, claims: Vec<usize>) -> impl Iterator<Item = Vec<usize>> {
+    // Indexed: one figure can have thousands of givers.
+    let mut givers: Vec<Vec<usize>> = Vec::new();
+    let mut slot: HashMap<Result<usize, &[usize]>, usize> = HashMap::new();
+    for i in claims {
+        let claim = &data.claims[i];
+        let side = data.side_of(claim);
+        let giver = if data.sides[side].is_outlet {
+            Err(claim.claimants.as_slice())
+        } else {
+            Ok(side)
+        };
+        let at = *slot.entry(giver).or_insert_with(|| {
+            givers.push(Vec::new());
+            givers.len() - 1
+        });
+        givers[at].push(i);
+    }
+    givers.into_iter()
 }
 
 /// One claim per statement: claims by the same claimants on the same day are versions of one

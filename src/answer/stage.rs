@@ -156,7 +156,7 @@ fn disagreement_note(data: &Dataset, standing: &[&Claim], unit: &str) -> String 
 
 /// Who gave a figure, in a note: a party by its side ("Ukraine"), an outlet by its own name
 /// ("Example Wire", without "(own tally)"): each outlet counts on its own.
-fn giver(data: &Dataset, claimant: usize) -> String {
+pub(super) fn giver(data: &Dataset, claimant: usize) -> String {
     let claimant = &data.claimants[claimant];
     let side = &data.sides[claimant.side];
     if !side.is_outlet {

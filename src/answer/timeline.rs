@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::total::{Who, stage_figures};
 use super::{CitationRef, Entry, Query, Question, Reply, Section, citation_ref, footer};
-use crate::dataset::{Dataset, Scope};
+use crate::dataset::{Claim, Dataset, Scope};
 
 pub const QUESTION: Question = Question {
     name: "timeline",
@@ -75,10 +75,25 @@ pub(super) fn title(data: &Dataset) -> String {
 fn side_figures(data: &Dataset, q: usize, s: usize, citations: &mut Vec<CitationRef>) -> Option<String> {
     data.claims_with(q, Scope::Stage(s)).next()?;
     let mut per_side = Vec::new();
+    // A party by its side; outlets each by name, since each counts on its own.
+    let mut givers: Vec<(String, Vec<&Claim>)> = Vec::new();
     for side in 0..data.sides.len() {
         let figures = stage_figures(data, q, Who::Side(side), s);
+        if !data.sides[side].is_outlet {
+            givers.push((data.sides[side].name.clone(), figures));
+            continue;
+        }
+        for claim in figures {
+            let name = super::stage::giver(data, claim.claimants[0]);
+            match givers.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, list)) => list.push(claim),
+                None => givers.push((name, vec![claim])),
+            }
+        }
+    }
+    for (name, figures) in givers {
         let Some(first) = figures.first() else { continue };
-        let mut text = format!("{} {}{}", data.sides[side].name, first.figure, flag(first));
+        let mut text = format!("{name} {}{}", first.figure, flag(first));
         if figures.iter().any(|c| c.figure != first.figure) {
             let others: Vec<String> = figures
                 .iter()

@@ -39,6 +39,14 @@ pub fn length(text: &str) -> usize {
     }
 }
 
+/// How a title that goes on in another embed ends.
+const CONTINUED: &str = " (continued)";
+
+/// `title` marked as continued: the mark survives however long the title (it is cut instead).
+fn continued(title: &str) -> String {
+    format!("{}{CONTINUED}", truncate(title, limits::TITLE - CONTINUED.len()))
+}
+
 /// `text` cut to at most `max` units, with an ellipsis when cut.
 pub fn truncate(text: &str, max: usize) -> String {
     if length(text) <= max {
@@ -178,14 +186,14 @@ fn lay_out(reply: &Reply, narrow: &str, max_sources: usize) -> Vec<MessageSpec> 
         let mut first = true;
         // A section with more than 25 figures continues in further embeds.
         while fields.peek().is_some() || first {
-            let heading = if first {
-                section.heading.clone()
-            } else {
-                format!("{} (continued)", section.heading)
-            };
+            let heading = escape_markdown(&section.heading);
             sections.push(Some(index));
             embeds.push(EmbedSpec {
-                title: truncate(&escape_markdown(&heading), limits::TITLE),
+                title: if first {
+                    truncate(&heading, limits::TITLE)
+                } else {
+                    continued(&heading)
+                },
                 description: if first {
                     truncate(&notes.join("\n"), limits::DESCRIPTION)
                 } else {
@@ -327,8 +335,8 @@ fn pack(embeds: Vec<(EmbedSpec, Option<usize>)>, footer: String, narrow: &str, c
                 break;
             }
             // Once: a title already marked as continued stays as it is.
-            if !title.ends_with("(continued)") {
-                title = truncate(&format!("{title} (continued)"), limits::TITLE);
+            if !title.ends_with(CONTINUED) {
+                title = continued(&title);
             }
             description = String::new();
         }
