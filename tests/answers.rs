@@ -117,10 +117,13 @@ fn totals_disagree_by_three_and_the_gap_is_in_the_final_stage() {
          2025 (1,245 vs 1,248); all other stage figures agree."
     );
     let all = lines(&reply);
-    assert!(all.contains(
-        &"Ukraine's Coordination Headquarters for the Treatment of Prisoners of War: 6,057 bodies".to_string()
-    ));
-    assert!(all.contains(&"Vladimir Medinsky and Russia's Defence Ministry: 6,060 bodies".to_string()));
+    assert!(
+        all.contains(
+            &"Ukraine's Coordination Headquarters for the Treatment of Prisoners of War (UA): 6,057 bodies".to_string()
+        ),
+        "{all:?}"
+    );
+    assert!(all.contains(&"Vladimir Medinsky (RU) and Russia's Defence Ministry (RU): 6,060 bodies".to_string()));
     // Ukraine's five June stage figures add up to its stated total.
     let chq_total = reply.sections[0]
         .entries
@@ -1494,5 +1497,16 @@ fn a_discrepancys_positions_never_join_two_sides() {
             "Rustem Umerov: more than 6,000 bodies",
             "Vladimir Putin: more than 6,000 bodies",
         ]
+    );
+}
+
+/// A span within one year names the year once: "between 19 January and 23 February 2032".
+#[test]
+fn a_span_within_a_year_names_the_year_once() {
+    assert_eq!(
+        ask(&ceasefire(), total(None, None)).sentence.as_deref(),
+        Some(
+            "Government spokesman Ivo Marr says 1,595 prisoners were released between 19 January and 23 February 2032."
+        )
     );
 }

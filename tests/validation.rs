@@ -1552,3 +1552,22 @@ fn breakdowns_that_go_round_in_a_circle_are_refused() {
     let (line, col) = position_of(&text, "total = \"by-sea\"", BASE.lines().count());
     assert_eq!((first.line, first.col), (line, col + "total = ".len()));
 }
+
+/// A claim that dates its stage after the day it was said is a warning at `event_date`: a
+/// statement cannot date what has not happened yet, so one of the two dates is off.
+#[test]
+fn an_event_dated_after_it_was_said_is_a_warning() {
+    let text = edit("value = 100\n", "value = 100\nevent_date = 2030-01-12\n");
+    let data = Dataset::from_bytes(text.as_bytes(), Path::new("w.toml")).expect("warnings do not stop loading");
+    let warnings: Vec<String> = data.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "w.toml:53:14: `event_date` 12 January 2030 is after the claim was said (10 January 2030): check both dates \
+          against the source"
+        ]
+    );
+    let same_day = edit("value = 100\n", "value = 100\nevent_date = 2030-01-10\n");
+    let data = Dataset::from_bytes(same_day.as_bytes(), Path::new("w.toml")).unwrap();
+    assert!(data.warnings.is_empty(), "{:?}", data.warnings);
+}

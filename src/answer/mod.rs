@@ -447,6 +447,9 @@ fn span_phrase(from: Date, to: Date) -> String {
         format!(" on {from}")
     } else if (from.year, from.month) == (to.year, to.month) {
         format!(" between {} and {to}", from.day)
+    } else if from.year == to.year {
+        // The year once: "between 19 January and 23 February 2032".
+        format!(" between {} {} and {to}", from.day, from.month_name())
     } else {
         format!(" between {from} and {to}")
     }

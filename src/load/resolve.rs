@@ -200,6 +200,18 @@ impl<'a> Resolver<'a> {
                     );
                 }
                 let event_date = c.event_date.as_ref().map(|d| self.date(d));
+                // A statement cannot date what has not happened yet: one of the two dates is off.
+                if let (Some(event), Some(written)) = (event_date, &c.event_date)
+                    && event > said.last_day()
+                {
+                    self.warn(
+                        written.span(),
+                        format!(
+                            "`event_date` {event} is after the claim was said ({said}): check both dates \
+                             against the source"
+                        ),
+                    );
+                }
                 ds::Claim {
                     id: c.id.get_ref().clone(),
                     quantity: self.reference(&quantities_ix, &c.quantity).unwrap_or(0),
