@@ -1510,3 +1510,17 @@ fn a_span_within_a_year_names_the_year_once() {
         )
     );
 }
+
+/// Medinsky's post of 19 December was reported as 1,003 and as "a thousand": the stage's note
+/// says reports differ, flags the second report, and finds no disagreement between sources.
+#[test]
+fn a_second_report_of_one_statement_is_no_disagreement() {
+    let data = bundled();
+    let reply = ask(&data, stage("19 december"));
+    assert_eq!(
+        reply.sections[0].notes,
+        [
+            "Reports differ: Ukraine and Russia 1,003 vs Russia 1,000 bodies (another report of the same statement), 3 apart."
+        ]
+    );
+}

@@ -43,7 +43,7 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
         full.sections
             .iter()
             .flat_map(|s| &s.notes)
-            .filter(|n| n.starts_with("The figures disagree"))
+            .filter(|n| n.starts_with("The figures disagree") || n.starts_with("Reports differ"))
             .take(1)
             .cloned(),
     );

@@ -100,23 +100,51 @@ pub(super) fn capitalise_label(label: &str) -> String {
 /// figures; one that only an unconfirmed figure opens says so.
 fn disagreement_note(data: &Dataset, standing: &[&Claim], unit: &str) -> String {
     use crate::figure::{Figure, Number};
-    // Each distinct figure, who gave it, and whether anyone gave it without the unconfirmed flag.
-    let mut figures: Vec<(Figure, Vec<String>, bool)> = Vec::new();
+    /// A distinct figure, who gave it, and how firm it is.
+    struct Given {
+        figure: Figure,
+        who: Vec<String>,
+        /// Someone gave it without the unconfirmed flag.
+        confirmed: bool,
+        /// Every claim of it is a less precise report of a statement also reported otherwise
+        /// (Medinsky's "1,000" beside his "1,003" of the same day).
+        other_report: bool,
+    }
+    let precision = |c: &Claim| {
+        (
+            !c.figure.is_exact(),
+            super::sentence::trailing_zeros(c.figure.value.micros()),
+        )
+    };
+    let lesser_report = |c: &Claim| {
+        standing.iter().any(|o| {
+            o.claimants == c.claimants
+                && o.said.date == c.said.date
+                && o.figure != c.figure
+                && precision(o) < precision(c)
+        })
+    };
+    let mut figures: Vec<Given> = Vec::new();
     for c in standing {
-        let confirmed = c.status == crate::dataset::Status::Current;
-        let at = match figures.iter().position(|(f, _, _)| *f == c.figure) {
+        let at = match figures.iter().position(|g| g.figure == c.figure) {
             Some(at) => at,
             None => {
-                figures.push((c.figure, Vec::new(), false));
+                figures.push(Given {
+                    figure: c.figure,
+                    who: Vec::new(),
+                    confirmed: false,
+                    other_report: true,
+                });
                 figures.len() - 1
             }
         };
-        let (_, who, any_confirmed) = &mut figures[at];
-        *any_confirmed |= confirmed;
+        let given = &mut figures[at];
+        given.confirmed |= c.status == crate::dataset::Status::Current;
+        given.other_report &= lesser_report(c);
         for &k in &c.claimants {
             let name = giver(data, k);
-            if !who.contains(&name) {
-                who.push(name);
+            if !given.who.contains(&name) {
+                given.who.push(name);
             }
         }
     }
@@ -124,34 +152,49 @@ fn disagreement_note(data: &Dataset, standing: &[&Claim], unit: &str) -> String 
     let shown: Vec<String> = figures
         .iter()
         .enumerate()
-        .map(|(k, (figure, who, confirmed))| {
+        .map(|(k, g)| {
             let figure = if k == last || unit == "%" {
-                figure.with_unit(unit)
+                g.figure.with_unit(unit)
             } else {
-                figure.to_string()
+                g.figure.to_string()
             };
-            let flag = if *confirmed { "" } else { " (unconfirmed)" };
-            format!("{} {figure}{flag}", crate::dataset::join_and(who))
+            let flag = match (g.other_report, g.confirmed) {
+                (true, _) => " (another report of the same statement)",
+                (false, false) => " (unconfirmed)",
+                (false, true) => "",
+            };
+            format!("{} {figure}{flag}", crate::dataset::join_and(&g.who))
         })
         .collect();
-    let spread = |confirmed_only: bool| -> Option<Number> {
+    let spread = |firm_only: bool| -> Option<Number> {
         let exact = figures
             .iter()
-            .filter(|(f, _, confirmed)| f.is_exact() && (*confirmed || !confirmed_only))
-            .map(|(f, _, _)| f.value);
+            .filter(|g| g.figure.is_exact() && (!firm_only || (g.confirmed && !g.other_report)))
+            .map(|g| g.figure.value);
         let low = exact.clone().min_by_key(|n| n.micros())?;
         let high = exact.max_by_key(|n| n.micros())?;
         (high.micros() > low.micros()).then(|| high - low)
     };
-    let gap = match (spread(true), spread(false)) {
-        (Some(confirmed), Some(all)) if all.micros() > confirmed.micros() => {
-            format!(", a gap of {confirmed} ({all} counting the unconfirmed figure)")
-        }
-        (Some(confirmed), _) => format!(", a gap of {confirmed}"),
-        (None, Some(all)) => format!(", a gap of {all} counting the unconfirmed figure"),
-        (None, None) => String::new(),
+    // What the gap between all the figures counts beyond the firm ones.
+    let unconfirmed = figures.iter().any(|g| !g.confirmed && !g.other_report);
+    let reports = figures.iter().any(|g| g.other_report);
+    let counting = match (unconfirmed, reports) {
+        (true, true) => "the unconfirmed figure and the other report",
+        (true, false) => "the unconfirmed figure",
+        _ => "the other report",
     };
-    format!("The figures disagree: {}{gap}.", shown.join(" vs "))
+    let (opening, gap) = match (spread(true), spread(false)) {
+        (Some(firm), Some(all)) if all.micros() > firm.micros() => (
+            "The figures disagree",
+            format!(", a gap of {firm} ({all} counting {counting})"),
+        ),
+        (Some(firm), _) => ("The figures disagree", format!(", a gap of {firm}")),
+        // Only a second report of one statement differs: no two sources disagree.
+        (None, Some(all)) if !unconfirmed => ("Reports differ", format!(", {all} apart")),
+        (None, Some(all)) => ("The figures disagree", format!(", a gap of {all} counting {counting}")),
+        (None, None) => ("The figures disagree", String::new()),
+    };
+    format!("{opening}: {}{gap}.", shown.join(" vs "))
 }
 
 /// Who gave a figure, in a note: a party by its side ("Ukraine"), an outlet by its own name
