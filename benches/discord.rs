@@ -1,6 +1,6 @@
 //! Discord round trip on loopback: interaction dispatched by a fake Discord → callback
 //! received, p50 and p99 over 1,000 interactions, for figures-bot answering `/stage final` and
-//! for a minimal serenity bot answering a fixed string (the floor). Then the idle resident
+//! for a minimal serenity bot answering a fixed string (the floor), in alternating blocks. Then the idle resident
 //! memory of the real `figures-bot run` process after READY.
 //!
 //! `cargo bench --bench discord`. Prints a small table; it is a measurement, not a test.
@@ -24,6 +24,8 @@ use serenity::all::{
 
 const ROUNDS: usize = 1_000;
 const WARMUP: usize = 50;
+/// Blocks of `ROUNDS / BLOCKS` rounds, each bot in turn.
+const BLOCKS: usize = 20;
 const GUILD: u64 = 1_200_000_000_000_000_001;
 const USER: u64 = 1_300_000_000_000_000_001;
 const TOKEN: &str = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.bench.token-for-the-fake-discord";
@@ -37,19 +39,26 @@ fn fake_config() -> FakeConfig {
     }
 }
 
-/// Sends `ROUNDS` commands one after another; returns dispatch → callback latencies, sorted.
-async fn measure(fake: &FakeDiscord, name: &str, options: serde_json::Value) -> Vec<Duration> {
-    let mut latencies = Vec::with_capacity(ROUNDS);
-    for i in 0..WARMUP + ROUNDS {
-        let handle = fake.send_command(name, options.clone(), Some(GUILD), USER);
-        fake.wait_callback(&handle.id).await;
-        if i >= WARMUP {
-            let record = fake.interaction(&handle.id).expect("recorded");
-            latencies.push(record.callback_at.expect("answered") - record.dispatched_at);
-        }
+/// Sends `rounds` commands one after another; returns dispatch → callback latencies.
+async fn measure(rig: &Rig, rounds: usize) -> Vec<Duration> {
+    let mut latencies = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let handle = rig
+            .fake
+            .send_command(rig.command, rig.options.clone(), Some(GUILD), USER);
+        rig.fake.wait_callback(&handle.id).await;
+        let record = rig.fake.interaction(&handle.id).expect("recorded");
+        latencies.push(record.callback_at.expect("answered") - record.dispatched_at);
     }
-    latencies.sort();
     latencies
+}
+
+/// A bot answering one command on its own fake Discord, kept running while the others are
+/// measured, so that rounds can alternate between them.
+struct Rig {
+    fake: FakeDiscord,
+    command: &'static str,
+    options: serde_json::Value,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -79,7 +88,8 @@ fn same_size_reply() -> CreateInteractionResponseMessage {
     figures_bot::discord::embeds::reply_messages(&reply, "x")[0].to_interaction(false)
 }
 
-async fn figures_bot_latencies() -> Vec<Duration> {
+/// figures-bot answering `/stage final`; the sender stops it.
+async fn figures_bot_rig() -> (Rig, tokio::sync::oneshot::Sender<()>) {
     let fake = FakeDiscord::start(fake_config()).await;
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml");
     let library = Library::load(&[data]).expect("bundled data");
@@ -94,36 +104,36 @@ async fn figures_bot_latencies() -> Vec<Duration> {
         dates: Default::default(),
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let bot = tokio::spawn(run(settings, Arc::new(Fixed(Arc::new(library))), None, async {
+    tokio::spawn(run(settings, Arc::new(Fixed(Arc::new(library))), None, async {
         let _ = stopped.await;
     }));
     fake.ready().await;
-    let latencies = measure(
-        &fake,
-        "stage",
-        json!([{ "name": "stage", "type": 3, "value": "final" }]),
-    )
-    .await;
-    let _ = stop.send(());
-    let _ = bot.await;
-    latencies
+    let rig = Rig {
+        fake,
+        command: "stage",
+        options: json!([{ "name": "stage", "type": 3, "value": "final" }]),
+    };
+    (rig, stop)
 }
 
-async fn floor_latencies(message: CreateInteractionResponseMessage) -> Vec<Duration> {
+/// A minimal serenity bot answering `message` to every command.
+async fn floor_rig(message: CreateInteractionResponseMessage) -> (Rig, Arc<serenity::gateway::ShardManager>) {
     let fake = FakeDiscord::start(fake_config()).await;
     let mut client = ClientBuilder::new_with_http(fake.http(), GatewayIntents::GUILDS)
         .event_handler(Floor(message))
         .await
         .expect("client");
     let shards = client.shard_manager.clone();
-    let task = tokio::spawn(async move {
+    tokio::spawn(async move {
         let _ = client.start().await;
     });
     fake.ready().await;
-    let latencies = measure(&fake, "ping", json!([])).await;
-    shards.shutdown_all().await;
-    let _ = task.await;
-    latencies
+    let rig = Rig {
+        fake,
+        command: "ping",
+        options: json!([]),
+    };
+    (rig, shards)
 }
 
 /// Resident memory of the real binary, idle after READY.
@@ -200,9 +210,28 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let ours = figures_bot_latencies().await;
-        let floor = floor_latencies(CreateInteractionResponseMessage::new().content("fixed")).await;
-        let same_size = floor_latencies(same_size_reply()).await;
+        let (ours_rig, stop_ours) = figures_bot_rig().await;
+        let (floor_rig_, floor_shards) = floor_rig(CreateInteractionResponseMessage::new().content("fixed")).await;
+        let (same_rig, same_shards) = floor_rig(same_size_reply()).await;
+        let rigs = [&ours_rig, &floor_rig_, &same_rig];
+        // Rounds alternate between the three bots in blocks, so that the machine's drift (other
+        // work, frequency) falls on all of them alike.
+        let mut latencies: [Vec<Duration>; 3] = Default::default();
+        for rig in rigs {
+            measure(rig, WARMUP).await;
+        }
+        for _ in 0..BLOCKS {
+            for (k, rig) in rigs.iter().enumerate() {
+                latencies[k].extend(measure(rig, ROUNDS / BLOCKS).await);
+            }
+        }
+        for l in &mut latencies {
+            l.sort();
+        }
+        let [ours, floor, same_size] = latencies;
+        let _ = stop_ours.send(());
+        floor_shards.shutdown_all().await;
+        same_shards.shutdown_all().await;
         let (p50, p99) = (percentile(&ours, 0.5), percentile(&ours, 0.99));
         let (f50, f99) = (percentile(&floor, 0.5), percentile(&floor, 0.99));
         let (s50, s99) = (percentile(&same_size, 0.5), percentile(&same_size, 0.99));
