@@ -1524,3 +1524,19 @@ fn a_second_report_of_one_statement_is_no_disagreement() {
         ]
     );
 }
+
+/// A short list's index is a numbered list, not notes, and counts in words.
+#[test]
+fn a_short_lists_index_is_a_numbered_list() {
+    let data = bundled();
+    let text = markdown::render(&figures_bot::answer::short(&data, &ask(&data, discrepancy(None))));
+    assert!(
+        text.contains("### All 25 (the first in full below; More or --full for the rest)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n1. Total, 11–16 June 2025: 6,057 vs 6,060 vs 6,000 vs more than 6,000 bodies"),
+        "{text}"
+    );
+    assert!(!text.contains("*Note:* 1."), "{text}");
+}

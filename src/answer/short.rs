@@ -115,9 +115,12 @@ pub fn short(data: &Dataset, full: &Reply) -> Reply {
             0,
             Section {
                 heading: format!(
-                    "All {} (the first {} in full below; More or --full for the rest)",
+                    "All {} (the first {}in full below; More or --full for the rest)",
                     full.sections.len(),
-                    reply.sections.len()
+                    match reply.sections.len() {
+                        1 => String::new(),
+                        n => format!("{n} "),
+                    }
                 ),
                 entries: Vec::new(),
                 notes: index,

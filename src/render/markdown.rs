@@ -17,8 +17,14 @@ pub fn render(reply: &Reply) -> String {
         for entry in &section.entries {
             out.push_str(&entry_text(entry));
         }
+        // An index (a short reply's list of every item) is a numbered list, not notes.
+        let index = section.entries.is_empty() && section.notes.iter().all(|n| is_numbered(n));
         for note in &section.notes {
-            let _ = writeln!(out, "- *Note:* {}", escape_markdown(note));
+            if index {
+                let _ = writeln!(out, "{}", escape_markdown(note));
+            } else {
+                let _ = writeln!(out, "- *Note:* {}", escape_markdown(note));
+            }
         }
         out.push('\n');
     }
@@ -27,6 +33,12 @@ pub fn render(reply: &Reply) -> String {
     }
     let _ = writeln!(out, "_{}_", escape_markdown(&reply.footer));
     out
+}
+
+/// "12. Total, 11–16 June 2025: …": a line of an index.
+fn is_numbered(line: &str) -> bool {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && line[digits..].starts_with(". ")
 }
 
 fn entry_text(entry: &Entry) -> String {
