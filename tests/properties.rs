@@ -647,6 +647,9 @@ proptest! {
                 for q in every_query(&d) {
                     if let Ok(reply) = answer(&d, &q) {
                         prop_assert!(!markdown::render(&reply).is_empty());
+                        // The short form, which Discord and `ask` give by default.
+                        let short = figures_bot::answer::short(&d, &reply);
+                        prop_assert!(!markdown::render(&short).is_empty());
                     }
                 }
             }
@@ -684,6 +687,7 @@ fn the_largest_accepted_values_do_not_break_answers() {
     for q in every_query(&d) {
         if let Ok(reply) = answer(&d, &q) {
             assert!(!markdown::render(&reply).is_empty());
+            assert!(!markdown::render(&figures_bot::answer::short(&d, &reply)).is_empty());
         }
     }
 }
