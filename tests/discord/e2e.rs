@@ -1,7 +1,7 @@
 //! The real bot (serenity client, handler, embeds, pings) against a fake Discord on 127.0.0.1
 //! that speaks Discord's REST and gateway wire format.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -405,11 +405,13 @@ async fn answers_again_after_the_connection_drops() {
     bot.stop().await;
 }
 
+/// A message posted to `channel`.
+fn posted_to(r: &RecordedRequest, channel: u64) -> bool {
+    r.method == "POST" && r.path == format!("/channels/{channel}/messages")
+}
+
 fn channel_posts(fake: &FakeDiscord) -> Vec<RecordedRequest> {
-    fake.requests()
-        .into_iter()
-        .filter(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages"))
-        .collect()
+    fake.requests().into_iter().filter(|r| posted_to(r, CHANNEL)).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -426,7 +428,7 @@ async fn update_pings_honour_retry_after_and_ping_only_the_role() {
         .unwrap();
     let posted = bot
         .fake
-        .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages") && r.status == 200)
+        .wait_request(|r| posted_to(r, CHANNEL) && r.status == 200)
         .await;
     let posts = channel_posts(&bot.fake);
     assert_eq!(posts.len(), 2, "one refused with 429, one retried");
@@ -491,20 +493,13 @@ fn save(path: &Path, text: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_saved_edit_is_served_and_the_desk_is_pinged_with_what_changed() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("repatriation-2025.toml");
-    let original =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml")).unwrap();
-    std::fs::write(&path, &original).unwrap();
+    let (_dir, path, original) = bundled_copy();
     let bot = Bot::start_live(&path).await;
 
     let edited = original.replacen("value = 1245", "value = 1250", 1);
     assert_ne!(edited, original);
     save(&path, &edited);
-    let ping = bot
-        .fake
-        .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages"))
-        .await;
+    let ping = bot.fake.wait_request(|r| posted_to(r, CHANNEL)).await;
     let body = ping.body.unwrap();
     let content = body["content"].as_str().unwrap();
     assert!(content.starts_with(&format!("<@&{ROLE}> ")), "{content}");
@@ -710,18 +705,23 @@ fn bundled_text() -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/repatriation-2025.toml")).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rejected_saves_go_to_the_maintainers_and_never_ping_the_desk_role() {
+/// The bundled story copied into a fresh folder, to be saved over: the folder (kept alive by the
+/// caller), the file, and its text.
+fn bundled_copy() -> (tempfile::TempDir, PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("repatriation-2025.toml");
     let original = bundled_text();
     std::fs::write(&path, &original).unwrap();
+    (dir, path, original)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejected_saves_go_to_the_maintainers_and_never_ping_the_desk_role() {
+    let (dir, path, original) = bundled_copy();
     let (fake, stop, task) = live_bot_with(&path, true).await;
 
     save(&path, &original.replacen("value = 1245", "value = 12 45", 1));
-    let rejected = fake
-        .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{MAINTAINER_CHANNEL}/messages"))
-        .await;
+    let rejected = fake.wait_request(|r| posted_to(r, MAINTAINER_CHANNEL)).await;
     let body = rejected.body.unwrap();
     let content = body["content"].as_str().unwrap();
     assert_eq!(
@@ -743,9 +743,7 @@ async fn rejected_saves_go_to_the_maintainers_and_never_ping_the_desk_role() {
 
     // The fix is news for the desk: their channel, their role.
     save(&path, &original.replacen("value = 1245", "value = 1250", 1));
-    let fixed = fake
-        .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages"))
-        .await;
+    let fixed = fake.wait_request(|r| posted_to(r, CHANNEL)).await;
     let content = fixed.body.unwrap()["content"].as_str().unwrap().to_string();
     assert!(content.starts_with(&format!("<@&{ROLE}> ")), "{content}");
     assert!(
@@ -757,15 +755,10 @@ async fn rejected_saves_go_to_the_maintainers_and_never_ping_the_desk_role() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_maintainer_settings_a_rejection_goes_to_the_update_channel_without_the_role() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("repatriation-2025.toml");
-    let original = bundled_text();
-    std::fs::write(&path, &original).unwrap();
+    let (_dir, path, original) = bundled_copy();
     let (fake, stop, task) = live_bot_with(&path, false).await;
     save(&path, &original.replacen("value = 1245", "value = \"1,246\"", 1));
-    let rejected = fake
-        .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages"))
-        .await;
+    let rejected = fake.wait_request(|r| posted_to(r, CHANNEL)).await;
     let body = rejected.body.unwrap();
     let content = body["content"].as_str().unwrap();
     assert!(
@@ -778,10 +771,7 @@ async fn without_maintainer_settings_a_rejection_goes_to_the_update_channel_with
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_ping_leads_with_the_consequence_and_never_cuts_a_link() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("repatriation-2025.toml");
-    let original = bundled_text();
-    std::fs::write(&path, &original).unwrap();
+    let (_dir, path, original) = bundled_copy();
     let (fake, stop, task) = live_bot_with(&path, false).await;
 
     // 1,245 → 1,246, with a first citation whose link is too long for one line of a ping.
@@ -792,9 +782,7 @@ async fn the_ping_leads_with_the_consequence_and_never_cuts_a_link() {
         .replacen("[[claim.citation]]\n", &citation, 1)
         .replacen(&citation, &format!("{citation}[[claim.citation]]\n"), 1);
     save(&path, &edited);
-    let ping = fake
-        .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages"))
-        .await;
+    let ping = fake.wait_request(|r| posted_to(r, CHANNEL)).await;
     let content = ping.body.unwrap()["content"].as_str().unwrap().to_string();
     let first = content.lines().next().unwrap();
     // The consequence leads: the parties' new disagreement first, the total that no longer adds up
@@ -848,10 +836,7 @@ fn git(dir: &Path, args: &[&str]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_committed_save_names_its_author_and_an_uncommitted_one_names_no_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("repatriation-2025.toml");
-    let original = bundled_text();
-    std::fs::write(&path, &original).unwrap();
+    let (dir, path, original) = bundled_copy();
     git(dir.path(), &["init", "-q", "-b", "main"]);
     git(dir.path(), &["add", "repatriation-2025.toml"]);
     git(dir.path(), &["commit", "-q", "-m", "Start"]);
@@ -864,9 +849,7 @@ async fn a_committed_save_names_its_author_and_an_uncommitted_one_names_no_one()
     let (fake, stop, task) = live_bot_with(&path, false).await;
 
     git(dir.path(), &["merge", "-q", "--ff-only", "edit"]);
-    let ping = fake
-        .wait_request(|r| r.method == "POST" && r.path == format!("/channels/{CHANNEL}/messages"))
-        .await;
+    let ping = fake.wait_request(|r| posted_to(r, CHANNEL)).await;
     let content = ping.body.unwrap()["content"].as_str().unwrap().to_string();
     assert!(content.contains("1,245 → 1,250"), "{content}");
     assert!(
