@@ -16,6 +16,15 @@ fn load(path: &str) -> Dataset {
 }
 
 /// "stated claim id [kind]" → verdict, for every check of the story.
+/// The `checks` answer for the whole story.
+fn all_checks(data: &Dataset) -> figures_bot::answer::Reply {
+    let all = Query::Checks {
+        quantity: None,
+        stage: None,
+    };
+    figures_bot::answer(data, &all).unwrap()
+}
+
 fn verdicts(data: &Dataset) -> BTreeMap<String, Vec<&'static str>> {
     let mut out: BTreeMap<String, Vec<&'static str>> = BTreeMap::new();
     for c in &analysis(data).checks {
@@ -131,15 +140,7 @@ fn every_verdict_of_the_invented_ceasefire_story() {
         .find(|c| data.claims[c.stated].id == "C-302")
         .unwrap();
     assert_eq!((c302.low, c302.high), (Number::int(3053), Some(Number::int(3100))));
-    let reply = figures_bot::answer(
-        &data,
-        &Query::Checks {
-            quantity: None,
-            stage: None,
-        },
-    )
-    .unwrap();
-    let text = figures_bot::render::markdown::render(&reply);
+    let text = figures_bot::render::markdown::render(&all_checks(&data));
     assert!(
         text.contains(
             "1,505 + 90 + 200 + 110 + 183 + 369 + (596 per The Example Herald (own count) or 643 per the Valorian \
@@ -263,15 +264,7 @@ fn early_days_are_checked_with_the_updates_of_their_own_day() {
         .map(|&i| data.claims[i].id.as_str())
         .collect();
     assert_eq!(ids, ["QT-F001", "QT-F010"], "430 + 380, both since updated");
-    let reply = figures_bot::answer(
-        &data,
-        &Query::Checks {
-            quantity: None,
-            stage: None,
-        },
-    )
-    .unwrap();
-    let text = figures_bot::render::markdown::render(&reply);
+    let text = figures_bot::render::markdown::render(&all_checks(&data));
     assert!(text.contains("Matches the sum of the parts (deaths in government-held areas and deaths in the north): 430 + 380 = 810 deaths"), "{text}");
     assert!(text.contains("430 per Veridia's Health Ministry (the only figure given, or all agree; QT-F001), since updated to 1,414 deaths on 12 February 2032 (QT-F003)"), "{text}");
     // 7 February: 1,262 + 790 = 2,052, the agency's figure; QT-F004 (1,226, a typo corrected
@@ -287,11 +280,7 @@ fn early_days_are_checked_with_the_updates_of_their_own_day() {
 
 #[test]
 fn the_count_line_is_plain_english() {
-    let all = Query::Checks {
-        quantity: None,
-        stage: None,
-    };
-    let lead = |path: &str| figures_bot::answer(&load(path), &all).unwrap().lead;
+    let lead = |path: &str| all_checks(&load(path)).lead;
     assert_eq!(
         lead("data/repatriation-2025.toml"),
         ["24 checks: 6 contradict, 10 are consistent, 7 match, 1 cannot be checked."]
@@ -307,7 +296,7 @@ fn the_count_line_is_plain_english() {
     );
     // A check that cannot be checked is headed in the same words, never "unchecked".
     let data = load("tests/data/invented-ceasefire-exchanges.toml");
-    let reply = figures_bot::answer(&data, &all).unwrap();
+    let reply = all_checks(&data);
     assert_eq!(
         reply.lead,
         ["14 checks: 4 contradict, 3 are consistent, 5 match, 2 cannot be checked."]
