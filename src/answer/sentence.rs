@@ -182,12 +182,12 @@ fn names(data: &Dataset, claimants: &[usize], titled: &mut HashSet<usize>) -> St
         .map(|&c| {
             let claimant = &data.claimants[c];
             // Clauses are split by semicolons; a name's own become commas.
-            let mut name = claimant.name.replace("; ", ", ");
-            if data.sides[claimant.side].is_outlet
-                && let Some(at) = name.find(" (")
-            {
-                name.truncate(at);
-            }
+            let name = if data.sides[claimant.side].is_outlet {
+                super::stage::outlet_name(&claimant.name)
+            } else {
+                &claimant.name
+            };
+            let name = name.replace("; ", ", ");
             // "Mayor Ana Ruiz" carries her title already.
             let has_title = |title: &str| {
                 let word = title.split(' ').next().unwrap_or_default();

@@ -243,15 +243,9 @@ fn index_line(heading: &str) -> String {
 /// figures (a discrepancy's stances) each count as their own. At most [`ENTRIES`]; also returns
 /// how many standing entries were left out.
 fn per_side<'a>(data: &'a Dataset, entries: &'a [Arc<Entry>], parties: &Parties) -> (Vec<&'a Entry>, usize) {
-    let claim_of = |e: &Entry| {
-        e.claim_id
-            .as_deref()
-            .and_then(|id| data.claim_index(id))
-            .map(|i| &data.claims[i])
-    };
     let standing: Vec<Member> = entries
         .iter()
-        .map(|e| (&**e, claim_of(e)))
+        .map(|e| (&**e, claim_of(data, e)))
         .filter(|(_, c)| c.is_none_or(|c| data.holds_for_its_period(c)))
         .collect();
     // Groups in order of first appearance: one per side and quantity, one per other entry.
@@ -310,6 +304,12 @@ fn per_side<'a>(data: &'a Dataset, entries: &'a [Arc<Entry>], parties: &Parties)
     (shown, left_out)
 }
 
+/// The claim an entry shows, when it shows one (not a stance or a note).
+fn claim_of<'d>(data: &'d Dataset, entry: &Entry) -> Option<&'d Claim> {
+    let i = data.claim_index(entry.claim_id.as_deref()?)?;
+    Some(&data.claims[i])
+}
+
 /// An entry and, when it is a figure, its claim.
 type Member<'a> = (&'a Entry, Option<&'a Claim>);
 
@@ -326,10 +326,11 @@ type Parties = HashMap<(usize, Scope), usize>;
 
 fn parties_per_scope(data: &Dataset, reply: &Reply) -> Parties {
     let mut sides: HashMap<(usize, Scope), Vec<usize>> = HashMap::new();
-    let claims = reply.sections.iter().flat_map(|s| &s.entries).filter_map(|e| {
-        let i = data.claim_index(e.claim_id.as_deref()?)?;
-        Some(&data.claims[i])
-    });
+    let claims = reply
+        .sections
+        .iter()
+        .flat_map(|s| &s.entries)
+        .filter_map(|e| claim_of(data, e));
     for claim in claims {
         let side = data.side_of(claim);
         let seen = sides.entry((claim.quantity, claim.scope)).or_default();
@@ -437,7 +438,7 @@ fn without_codes(data: &Dataset, entry: &Entry) -> Entry {
 /// What the figure counts and when, where the full entry says so and the heading does not (a
 /// `source` reply mixes quantities; a `total` section is one quantity, its lead the widest period).
 fn scope_detail(data: &Dataset, entry: &Entry, heading: &str) -> Option<String> {
-    let claim = &data.claims[entry.claim_id.as_deref().and_then(|id| data.claim_index(id))?];
+    let claim = claim_of(data, entry)?;
     let detail = super::scope_detail(data, claim);
     let named = heading.contains(data.quantities[claim.quantity].label.as_str());
     (entry.details.get(1) == Some(&detail) && !named).then_some(detail)

@@ -205,8 +205,11 @@ pub(super) fn giver(data: &Dataset, claimant: usize) -> String {
     if !side.is_outlet {
         return side.name.clone();
     }
-    match claimant.name.find(" (") {
-        Some(at) => claimant.name[..at].to_string(),
-        None => claimant.name.clone(),
-    }
+    outlet_name(&claimant.name).to_string()
+}
+
+/// An outlet's name without what its claimant entry adds: "Example Wire (own tally)" →
+/// "Example Wire".
+pub(super) fn outlet_name(name: &str) -> &str {
+    name.find(" (").map_or(name, |at| &name[..at])
 }
