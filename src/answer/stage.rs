@@ -1,5 +1,7 @@
 //! `stage <stage>`: every claimant's figures for one stage.
 
+use std::collections::{HashMap, HashSet};
+
 use super::{
     Names, OptionSpec, Query, Question, Reply, Section, attributed_sentence, claim_entry, footer, sort_claims,
 };
@@ -116,34 +118,35 @@ fn disagreement_note(data: &Dataset, standing: &[&Claim], unit: &str) -> String 
             super::sentence::trailing_zeros(c.figure.value.micros()),
         )
     };
-    let lesser_report = |c: &Claim| {
-        standing.iter().any(|o| {
-            o.claimants == c.claimants
-                && o.said.date == c.said.date
-                && o.figure != c.figure
-                && precision(o) < precision(c)
-        })
-    };
-    let mut figures: Vec<Given> = Vec::new();
+    // Indexed, as a stage can have thousands of claims: each statement's most precise report.
+    let mut best: HashMap<(&[usize], crate::date::Date), (bool, u32)> = HashMap::new();
     for c in standing {
-        let at = match figures.iter().position(|g| g.figure == c.figure) {
-            Some(at) => at,
-            None => {
-                figures.push(Given {
-                    figure: c.figure,
-                    who: Vec::new(),
-                    confirmed: false,
-                    other_report: true,
-                });
-                figures.len() - 1
-            }
-        };
+        let kept = best
+            .entry((c.claimants.as_slice(), c.said.date))
+            .or_insert(precision(c));
+        *kept = (*kept).min(precision(c));
+    }
+    let lesser_report = |c: &Claim| best[&(c.claimants.as_slice(), c.said.date)] < precision(c);
+    let mut figures: Vec<Given> = Vec::new();
+    let mut slot: HashMap<Figure, usize> = HashMap::new();
+    // (figure, giver) pairs already named: one name per figure however many claims repeat it.
+    let mut named: HashSet<(usize, String)> = HashSet::new();
+    for c in standing {
+        let at = *slot.entry(c.figure).or_insert_with(|| {
+            figures.push(Given {
+                figure: c.figure,
+                who: Vec::new(),
+                confirmed: false,
+                other_report: true,
+            });
+            figures.len() - 1
+        });
         let given = &mut figures[at];
         given.confirmed |= c.status == crate::dataset::Status::Current;
         given.other_report &= lesser_report(c);
         for &k in &c.claimants {
             let name = giver(data, k);
-            if !given.who.contains(&name) {
+            if named.insert((at, name.clone())) {
                 given.who.push(name);
             }
         }

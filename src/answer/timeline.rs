@@ -1,5 +1,6 @@
 //! `timeline`: the stages in order, with each side's figure.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::total::{Who, stage_figures};
@@ -83,12 +84,15 @@ fn side_figures(data: &Dataset, q: usize, s: usize, citations: &mut Vec<Citation
             givers.push((data.sides[side].name.clone(), figures));
             continue;
         }
+        // Indexed: a stage can have many outlets.
+        let mut slot: HashMap<String, usize> = HashMap::new();
         for claim in figures {
             let name = super::stage::giver(data, claim.claimants[0]);
-            match givers.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, list)) => list.push(claim),
-                None => givers.push((name, vec![claim])),
-            }
+            let at = *slot.entry(name.clone()).or_insert_with(|| {
+                givers.push((name, Vec::new()));
+                givers.len() - 1
+            });
+            givers[at].1.push(claim);
         }
     }
     for (name, figures) in givers {
