@@ -598,7 +598,7 @@ fn dating_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             by_stage[s].push(i);
         }
     }
-    for ((s, stage), off) in data.stages.iter().enumerate().zip(by_stage) {
+    for (s, off) in by_stage.into_iter().enumerate() {
         if off.is_empty() {
             continue;
         }
@@ -607,12 +607,7 @@ fn dating_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             quantity: None,
             scope: Some(Scope::Stage(s)),
             topic: None,
-            headline: format!(
-                "{}: dated {} in the data, differently by {}",
-                stage.name,
-                stage.when,
-                counted(off.len(), "claim", "claims")
-            ),
+            headline: dating_headline(data, s, &off),
             difference: None,
             positions: off.iter().map(|&claim| Position::Dating { claim }).collect(),
             claims: off,
@@ -622,6 +617,34 @@ fn dating_conflicts(data: &Dataset, found: &mut Vec<Discrepancy>) {
             folded: Vec::new(),
         });
     }
+}
+
+/// "Day 2: 11 March 2031 in the data; 12 March 2031 per Mayor Ana Ruiz": each other date with
+/// who gives it, the first three dates named.
+fn dating_headline(data: &Dataset, stage: usize, off: &[usize]) -> String {
+    const NAMED: usize = 3;
+    // In date order; each date's claimants once, in file order.
+    let mut dates: std::collections::BTreeMap<crate::date::Date, Vec<usize>> = Default::default();
+    for &i in off {
+        let claim = &data.claims[i];
+        if let Some(date) = claim.event_date {
+            dates.entry(date).or_default().extend(&claim.claimants);
+        }
+    }
+    let mut parts: Vec<String> = dates
+        .iter_mut()
+        .take(NAMED)
+        .map(|(date, who)| {
+            who.sort_unstable();
+            who.dedup();
+            format!("{date} per {}", data.claimant_names(who))
+        })
+        .collect();
+    if dates.len() > NAMED {
+        parts.push(format!("{} more", counted(dates.len() - NAMED, "date", "dates")));
+    }
+    let stage = &data.stages[stage];
+    format!("{}: {} in the data; {}", stage.name, stage.when, parts.join("; "))
 }
 
 /// Different stances on one topic.
